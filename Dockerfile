@@ -1,0 +1,25 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DJANGO_SETTINGS_MODULE=config.settings
+
+# Fonts with Cyrillic glyphs for generated documents.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core gettext \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml ./
+COPY . .
+RUN pip install --upgrade pip && pip install .
+
+# collectstatic needs a key to import settings; the real one comes from the environment at run time.
+RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+
+RUN useradd --create-home --uid 1000 crm && mkdir -p /app/var && chown -R crm /app/var
+USER crm
+
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

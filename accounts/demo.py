@@ -1,0 +1,51 @@
+"""Demo staff users for `manage.py seed_demo`."""
+
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+from accounts.roles import Role
+
+DEMO_PASSWORD = "demo12345"  # noqa: S105 - printed for the demo, never used in production
+
+STAFF = [
+    # username, first name, last name, role
+    ("admin", "Анна", "Администратор", Role.ADMIN),
+    ("manager1", "Мария", "Смирнова", Role.MANAGER),
+    ("manager2", "Павел", "Кузнецов", Role.MANAGER),
+    ("warehouse", "Сергей", "Складов", Role.WAREHOUSE),
+    ("courier", "Иван", "Курьеров", Role.COURIER),
+    ("director", "Олег", "Директоров", Role.DIRECTOR),
+]
+
+
+def ensure_user(*, username, first_name, last_name, role, email=None, is_staff=False):
+    """Create or refresh one demo user; running it again changes nothing new."""
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": email or f"{username}@example.com",
+            "is_staff": is_staff,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        if role == Role.ADMIN:
+            user.is_superuser = True
+        user.save()
+    user.groups.add(Group.objects.get(name=role))
+    return user, created
+
+
+def seed_staff() -> dict[str, User]:
+    users = {}
+    for username, first_name, last_name, role in STAFF:
+        users[username], _created = ensure_user(
+            username=username,
+            first_name=first_name,
+            last_name=last_name,
+            role=role,
+            is_staff=role == Role.ADMIN,
+        )
+    return users

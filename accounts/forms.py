@@ -1,0 +1,8 @@
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class LoginForm(AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update({"autofocus": True, "autocomplete": "username"})
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})

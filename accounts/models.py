@@ -1,0 +1,41 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who logs in: staff of the business or a client's contact."""
+
+    class Language(models.TextChoices):
+        RUSSIAN = "ru", _("Russian")
+        ENGLISH = "en", _("English")
+
+    email = models.EmailField(_("email address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=Language.choices,
+        default=Language.RUSSIAN,
+        help_text=_("Language of the emails and notifications this user receives."),
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        permissions = [
+            ("access_client_portal", _("Can use the client portal")),
+            ("access_manager_portal", _("Can use the manager portal")),
+            ("access_admin_portal", _("Can use the admin portal")),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def role_names(self) -> list[str]:
+        return sorted(group.name for group in self.groups.all())
+
+    def has_role(self, role: str) -> bool:
+        return any(group.name == role for group in self.groups.all())

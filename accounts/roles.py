@@ -1,0 +1,99 @@
+"""Roles are Django groups; what each may do is the permissions listed here.
+
+Migrations create the groups and grant these permissions (`sync_role_permissions`);
+a later app that adds permissions adds its own migration calling `grant_permissions`.
+`ROLE_PERMISSIONS` is the sum of them all, and a test checks the database against it.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CLIENT = "client", _("Client")
+    MANAGER = "manager", _("Manager")
+    WAREHOUSE = "warehouse", _("Warehouse")
+    COURIER = "courier", _("Courier")
+    DIRECTOR = "director", _("Director")
+    ADMIN = "admin", _("Administrator")
+
+
+STAFF_ROLES = (Role.MANAGER, Role.WAREHOUSE, Role.COURIER, Role.DIRECTOR, Role.ADMIN)
+
+_CUSTOMER_VIEW = [
+    "customers.view_customer",
+    "customers.view_contact",
+    "customers.view_ledgerentry",
+]
+_CUSTOMER_EDIT = [
+    "customers.add_customer",
+    "customers.change_customer",
+    "customers.add_contact",
+    "customers.change_contact",
+    "customers.delete_contact",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.CLIENT: ["accounts.access_client_portal"],
+    Role.MANAGER: ["accounts.access_manager_portal", *_CUSTOMER_VIEW, *_CUSTOMER_EDIT],
+    Role.WAREHOUSE: ["accounts.access_manager_portal"],
+    Role.COURIER: ["accounts.access_manager_portal"],
+    Role.DIRECTOR: ["accounts.access_manager_portal", "accounts.view_user", *_CUSTOMER_VIEW],
+    Role.ADMIN: [
+        "accounts.access_admin_portal",
+        "accounts.access_manager_portal",
+        "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+        *_CUSTOMER_VIEW,
+        *_CUSTOMER_EDIT,
+        "customers.delete_customer",
+        "customers.add_ledgerentry",
+    ],
+}
+
+
+def _ensure_permissions_exist(apps):
+    # Permissions are normally created after all migrations ran (post_migrate);
+    # a data migration that grants them must create them first.
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        # Migration states have no models module; create_permissions skips such apps.
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = original
+
+
+def grant_permissions(apps, role_permissions: dict[str, list[str]]):
+    """Create the groups if missing and add the permissions; used by migrations."""
+    _ensure_permissions_exist(apps)
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role, dotted_names in role_permissions.items():
+        group, _created = group_model.objects.get_or_create(name=str(role))
+        for dotted in dotted_names:
+            app_label, codename = dotted.split(".", 1)
+            permission = permission_model.objects.get(
+                content_type__app_label=app_label, codename=codename
+            )
+            group.permissions.add(permission)
+
+
+def revoke_permissions(apps, role_permissions: dict[str, list[str]]):
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role, dotted_names in role_permissions.items():
+        group = group_model.objects.filter(name=str(role)).first()
+        if group is None:
+            continue
+        for dotted in dotted_names:
+            app_label, codename = dotted.split(".", 1)
+            group.permissions.remove(
+                *permission_model.objects.filter(
+                    content_type__app_label=app_label, codename=codename
+                )
+            )

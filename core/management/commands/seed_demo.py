@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.demo import DEMO_PASSWORD, STAFF, seed_staff
+from customers.demo import seed_customers
+
+
+class Command(BaseCommand):
+    help = "Load demo users and customers. Safe to run again: nothing is duplicated."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            staff = seed_staff()
+            client_logins = seed_customers(staff)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data is ready. Logins (password for all: {DEMO_PASSWORD}):")
+        )
+        for username, _first, _last, role in STAFF:
+            self.stdout.write(f"  {username:<10} {role.label}")
+        for username, customer_name in client_logins:
+            self.stdout.write(f"  {username:<10} client of {customer_name}")

@@ -1,0 +1,13 @@
+from celery import shared_task
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+
+@shared_task
+def ping_task(payload):
+    """Round-trip check for workers: echoes the payload and what the worker's database holds."""
+    return {
+        "echo": payload,
+        "database_vendor": connection.vendor,
+        "user_count": get_user_model().objects.count(),
+    }

@@ -1,0 +1,38 @@
+"""A task makes the whole trip: broker, a real worker process, the database, the result."""
+
+import uuid
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from core.tasks import ping_task
+from tests.factories import UserFactory
+
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("role_groups"),
+]
+
+
+def test_task_round_trips_through_a_real_worker(celery_worker_queue):
+    UserFactory.create_batch(3)
+    token = uuid.uuid4().hex
+
+    result = ping_task.apply_async(args=[token], queue=celery_worker_queue)
+
+    assert result.get(timeout=90) == {
+        "echo": token,
+        "database_vendor": connection.vendor,
+        "user_count": 3,
+    }
+
+
+def test_worker_uses_the_configured_broker():
+    broker = settings.CELERY_BROKER_URL
+    if connection.vendor == "postgresql":
+        # CI's second run: PostgreSQL goes with Redis.
+        assert broker.startswith("redis://")
+    else:
+        assert broker.startswith(("sqla+sqlite://", "redis://"))
