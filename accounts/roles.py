@@ -33,12 +33,40 @@ _CUSTOMER_EDIT = [
     "customers.delete_contact",
 ]
 
+_CATALOG_VIEW = ["catalog.view_category", "catalog.view_item", "catalog.view_orderformfield"]
+_CATALOG_EDIT = [
+    f"catalog.{action}_{model}"
+    for model in ("category", "item", "orderformfield")
+    for action in ("add", "change", "delete")
+]
+_ORDERS_VIEW = ["orders.view_all_orders", "orders.view_order"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.CLIENT: ["accounts.access_client_portal"],
-    Role.MANAGER: ["accounts.access_manager_portal", *_CUSTOMER_VIEW, *_CUSTOMER_EDIT],
-    Role.WAREHOUSE: ["accounts.access_manager_portal"],
-    Role.COURIER: ["accounts.access_manager_portal"],
-    Role.DIRECTOR: ["accounts.access_manager_portal", "accounts.view_user", *_CUSTOMER_VIEW],
+    Role.CLIENT: ["accounts.access_client_portal", "orders.act_as_client"],
+    Role.MANAGER: [
+        "accounts.access_manager_portal",
+        *_CUSTOMER_VIEW,
+        *_CUSTOMER_EDIT,
+        "orders.process_order",
+        *_ORDERS_VIEW,
+        "orders.view_workflow",
+        *_CATALOG_VIEW,
+    ],
+    Role.WAREHOUSE: [
+        "accounts.access_manager_portal",
+        "orders.handle_production",
+        *_ORDERS_VIEW,
+        *_CATALOG_VIEW,
+    ],
+    Role.COURIER: ["accounts.access_manager_portal", "orders.handle_delivery", *_ORDERS_VIEW],
+    Role.DIRECTOR: [
+        "accounts.access_manager_portal",
+        "accounts.view_user",
+        *_CUSTOMER_VIEW,
+        *_ORDERS_VIEW,
+        "orders.view_workflow",
+        *_CATALOG_VIEW,
+    ],
     Role.ADMIN: [
         "accounts.access_admin_portal",
         "accounts.access_manager_portal",
@@ -49,6 +77,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CUSTOMER_EDIT,
         "customers.delete_customer",
         "customers.add_ledgerentry",
+        "orders.process_order",
+        "orders.manage_workflow",
+        *_ORDERS_VIEW,
+        "orders.view_workflow",
+        "orders.add_workflow",
+        "orders.change_workflow",
+        *_CATALOG_VIEW,
+        *_CATALOG_EDIT,
+        "notifications.view_outboxmessage",
     ],
 }
 

@@ -45,11 +45,15 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "django_filters",
+    "treebeard",
     "rest_framework",
     "drf_spectacular",
     "core",
     "accounts",
     "customers",
+    "catalog",
+    "orders",
+    "notifications",
     "portals",
 ]
 

@@ -32,3 +32,9 @@ def admin_user_role(make_staff):
 def role_groups(transactional_db):
     """Transactional tests flush the tables, groups from the data migration included."""
     grant_permissions(apps, ROLE_PERMISSIONS)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The production hasher costs ~0.3 s a user by design; tests create hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,128 @@
+"""Demo catalog: furniture with order forms and the services that go with it."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from catalog.models import Category, Item, OrderFormField
+
+Kind = Item.Kind
+FieldType = OrderFormField.FieldType
+
+CATEGORIES = [
+    # slug, name, parent slug (parents come first)
+    ("mebel", "Мебель", None),
+    ("divany", "Диваны", "mebel"),
+    ("stoly", "Столы", "mebel"),
+    ("uslugi", "Услуги", None),
+    ("montazh-i-servis", "Монтаж и сервис", "uslugi"),
+]
+
+CATEGORY_FIELDS = [
+    # category slug, name, label, type, choices, required
+    ("mebel", "color", "Цвет", FieldType.TEXT, [], False),
+]
+
+ITEMS = [
+    # sku, kind, name, category slug, unit, price
+    ("DEMO-SOFA-KOMFORT", Kind.PRODUCT, "Диван «Комфорт»", "divany", "шт", Decimal("45000")),
+    ("DEMO-TABLE-DUB", Kind.PRODUCT, "Стол обеденный «Дуб»", "stoly", "шт", Decimal("28000")),
+    ("DEMO-CHAIR-VENA", Kind.PRODUCT, "Стул «Вена»", "mebel", "шт", Decimal("6500")),
+    (
+        "DEMO-SRV-ASSEMBLY",
+        Kind.SERVICE,
+        "Сборка мебели",
+        "montazh-i-servis",
+        "усл",
+        Decimal("3500"),
+    ),
+    (
+        "DEMO-SRV-MAINTENANCE",
+        Kind.SERVICE,
+        "Сервисное обслуживание",
+        "montazh-i-servis",
+        "усл",
+        Decimal("5000"),
+    ),
+]
+
+ITEM_FIELDS = [
+    # sku, name, label, type, choices, required
+    (
+        "DEMO-SOFA-KOMFORT",
+        "fabric",
+        "Ткань обивки",
+        FieldType.CHOICE,
+        ["Велюр", "Рогожка", "Экокожа"],
+        True,
+    ),
+    (
+        "DEMO-TABLE-DUB",
+        "finish",
+        "Покрытие",
+        FieldType.CHOICE,
+        ["Лак", "Масло", "Без покрытия"],
+        True,
+    ),
+    ("DEMO-SRV-ASSEMBLY", "address", "Адрес", FieldType.TEXT, [], True),
+    ("DEMO-SRV-ASSEMBLY", "date", "Дата", FieldType.DATE, [], True),
+    ("DEMO-SRV-MAINTENANCE", "date", "Дата", FieldType.DATE, [], True),
+]
+
+
+def _ensure_category(slug: str, name: str, parent: Category | None) -> Category:
+    existing = Category.objects.filter(slug=slug).first()
+    if existing is not None:
+        return existing
+    create_kwargs = {"slug": slug, "name": name}
+    if parent is None:
+        return Category.objects.add_root(create_kwargs=create_kwargs)
+    return Category.objects.add_child(parent, create_kwargs=create_kwargs)
+
+
+def seed_catalog() -> None:
+    """Create the demo catalog; running it again creates nothing (keys: slugs and SKUs)."""
+    categories: dict[str, Category] = {}
+    for slug, name, parent_slug in CATEGORIES:
+        parent = categories[parent_slug] if parent_slug else None
+        categories[slug] = _ensure_category(slug, name, parent)
+
+    for slug, name, label, field_type, choices, required in CATEGORY_FIELDS:
+        OrderFormField.objects.get_or_create(
+            category=categories[slug],
+            name=name,
+            defaults={
+                "label": label,
+                "field_type": field_type,
+                "choices": choices,
+                "required": required,
+            },
+        )
+
+    items: dict[str, Item] = {}
+    for sku, kind, name, category_slug, unit, price in ITEMS:
+        items[sku], _created = Item.objects.get_or_create(
+            sku=sku,
+            defaults={
+                "kind": kind,
+                "name": name,
+                "category": categories[category_slug],
+                "unit": unit,
+                "price": price,
+            },
+        )
+
+    next_position: defaultdict[str, int] = defaultdict(int)
+    for sku, name, label, field_type, choices, required in ITEM_FIELDS:
+        position = next_position[sku]
+        next_position[sku] += 1
+        OrderFormField.objects.get_or_create(
+            item=items[sku],
+            name=name,
+            defaults={
+                "label": label,
+                "field_type": field_type,
+                "choices": choices,
+                "required": required,
+                "position": position,
+            },
+        )

@@ -1,0 +1,205 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+
+class Category(MP_Node):
+    """A node of the catalog tree; its materialized path makes a subtree one indexed query."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    node_order_by = ["name"]
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.name
+
+
+class Item(models.Model):
+    """Something a customer can order: a product or a service."""
+
+    class Kind(models.TextChoices):
+        PRODUCT = "product", _("Product")
+        SERVICE = "service", _("Service")
+
+    class VatRate(models.IntegerChoices):
+        # -1, not NULL: "without VAT" (simplified taxation) is a rate of its own on invoices.
+        NONE = -1, _("without VAT")
+        ZERO = 0, "0%"
+        TEN = 10, "10%"
+        TWENTY = 20, "20%"
+        TWENTY_TWO = 22, "22%"
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PRODUCT)
+    sku = models.CharField(_("SKU"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+    )
+    unit = models.CharField(_("unit"), max_length=16, default="шт")
+    price = models.DecimalField(
+        _("price"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    # Russia's standard rate is 22% since 1 January 2026.
+    vat_rate = models.IntegerField(
+        _("VAT rate"), choices=VatRate.choices, default=VatRate.TWENTY_TWO
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    in_stock = models.BooleanField(_("in stock"), default=True)
+    external_id = models.CharField(
+        _("external ID"),
+        max_length=100,
+        blank=True,
+        help_text=_("Identifier in the accounting system (1C); unique where set."),
+    )
+    # Casefolded in Python: SQLite's LIKE folds only ASCII, and names are Cyrillic.
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="item_external_id_unique_when_set",
+                violation_error_message=_("An item with this external ID already exists."),
+            ),
+            models.CheckConstraint(condition=Q(price__gte=0), name="item_price_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = " ".join(
+            part for part in (self.name, self.sku, self.description) if part
+        ).casefold()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+
+class OrderFormField(models.Model):
+    """A question the customer answers when ordering an item (a sofa's fabric, a table's finish).
+
+    Declared on a category it is inherited by every item below it; declared on an item it
+    belongs to that item only. See `catalog.order_forms` for how the two are merged.
+    """
+
+    class FieldType(models.TextChoices):
+        TEXT = "text", _("Text")
+        NUMBER = "number", _("Number")
+        CHOICE = "choice", _("Choice")
+        DATE = "date", _("Date")
+
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="order_form_fields",
+    )
+    item = models.ForeignKey(
+        Item,
+        verbose_name=_("item"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="order_form_fields",
+    )
+    # Used as a key in orders' stored values and in the API, so kept to a plain identifier.
+    name = models.SlugField(
+        _("identifier"),
+        max_length=50,
+        validators=[
+            RegexValidator(
+                r"^[a-z][a-z0-9_]*\Z",
+                _("Use lowercase Latin letters, digits and underscores, starting with a letter."),
+            )
+        ],
+        help_text=_("Key of the value in orders and the API, e.g. fabric."),
+    )
+    label = models.CharField(_("label"), max_length=200)
+    field_type = models.CharField(
+        _("type"), max_length=16, choices=FieldType.choices, default=FieldType.TEXT
+    )
+    choices = models.JSONField(
+        _("choices"),
+        default=list,
+        blank=True,
+        help_text=_("The options a choice field offers."),
+    )
+    required = models.BooleanField(_("required"), default=False)
+    help_text = models.CharField(_("help text"), max_length=255, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("order form field")
+        verbose_name_plural = _("order form fields")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(category__isnull=False, item__isnull=True)
+                    | Q(category__isnull=True, item__isnull=False)
+                ),
+                name="order_form_field_one_owner",
+                violation_error_message=_(
+                    "A field belongs to either a category or an item, not both."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["category", "name"],
+                name="order_form_field_category_name_unique",
+                violation_error_message=_("This category already has a field with this name."),
+            ),
+            models.UniqueConstraint(
+                fields=["item", "name"],
+                name="order_form_field_item_name_unique",
+                violation_error_message=_("This item already has a field with this name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def clean(self):
+        super().clean()
+        choices = self.choices
+        if not isinstance(choices, list) or not all(
+            isinstance(choice, str) and choice.strip() for choice in choices
+        ):
+            raise ValidationError({"choices": _("Choices are a list of non-empty texts.")})
+        if self.field_type == self.FieldType.CHOICE:
+            if not choices:
+                raise ValidationError({"choices": _("A choice field needs at least one choice.")})
+            if len(set(choices)) != len(choices):
+                raise ValidationError({"choices": _("Choices must not repeat.")})
+        elif choices:
+            raise ValidationError({"choices": _("Only a choice field has choices.")})

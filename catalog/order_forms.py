@@ -1,0 +1,133 @@
+"""An item's order form: the custom fields a customer fills in when ordering it.
+
+Fields are declared on categories and on items. An item gets the fields of every
+category from the root down to its own, then its own; a field declared lower with the
+same name replaces the inherited one (a subcategory may make "color" required, an item
+may narrow its choices).
+"""
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Category, Item, OrderFormField
+
+# Bounds on what a customer can store in an order's values: a text field is a short
+# answer, and an unbounded decimal lets "1e1000000" expand to a million digits.
+TEXT_MAX_LENGTH = 1000
+NUMBER_MAX_DIGITS = 20
+NUMBER_DECIMAL_PLACES = 6
+
+_EMPTY_CHOICE = ("", "---------")
+
+
+def order_form_fields(item: Item) -> list[OrderFormField]:
+    """The item's effective fields, root category's first, then by position.
+
+    Costs at most two queries: the item's category (none if already loaded) and the fields
+    of all its ancestors and of the item together. Ancestor paths are prefixes of the
+    category's materialized path, so no query is needed to find them.
+    """
+    # Q(item_id=None) would match every category's field (their item is NULL).
+    owners = Q(item_id=item.pk) if item.pk is not None else Q(pk__in=[])
+    if item.category_id is not None:
+        path = item.category.path
+        steplen = Category.steplen
+        ancestor_paths = [path[:end] for end in range(steplen, len(path) + 1, steplen)]
+        owners |= Q(category__path__in=ancestor_paths)
+    declared = OrderFormField.objects.filter(owners).select_related("category")
+
+    def inheritance_order(field: OrderFormField) -> tuple:
+        # Root category first (depth 1), deeper ones next, the item's own fields last.
+        owner_is_item = field.category_id is None
+        depth = 0 if owner_is_item else field.category.depth
+        return (owner_is_item, depth, field.position, field.pk)
+
+    effective: dict[str, OrderFormField] = {}
+    for field in sorted(declared, key=inheritance_order):
+        effective[field.name] = field
+    return sorted(effective.values(), key=inheritance_order)
+
+
+def _form_field(field: OrderFormField) -> forms.Field:
+    options = {"required": field.required, "label": field.label, "help_text": field.help_text}
+    match field.field_type:
+        case OrderFormField.FieldType.NUMBER:
+            return forms.DecimalField(
+                max_digits=NUMBER_MAX_DIGITS, decimal_places=NUMBER_DECIMAL_PLACES, **options
+            )
+        case OrderFormField.FieldType.CHOICE:
+            # An empty first option, so a required choice is a decision, not a default.
+            choices = [_EMPTY_CHOICE, *((choice, choice) for choice in field.choices)]
+            return forms.ChoiceField(choices=choices, **options)
+        case OrderFormField.FieldType.DATE:
+            # A browser date input sends and expects ISO dates whatever the language.
+            widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            return forms.DateField(widget=widget, **options)
+        case _:
+            return forms.CharField(max_length=TEXT_MAX_LENGTH, **options)
+
+
+def order_form_class(
+    item: Item, fields: Iterable[OrderFormField] | None = None
+) -> type[forms.Form]:
+    """A form class with one field per declared field, in order-form order.
+
+    Pass `fields` (from `order_form_fields`) to reuse them and save the queries.
+    """
+    if fields is None:
+        fields = order_form_fields(item)
+    attrs = {field.name: _form_field(field) for field in fields}
+    return type("OrderForm", (forms.Form,), attrs)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        # Fixed-point: str() would give "1E+3" for an input of "1e3".
+        return format(value, "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def validate_custom_values(
+    item: Item, values: Mapping[str, Any], fields: Iterable[OrderFormField] | None = None
+) -> dict[str, Any]:
+    """Check raw values (from a form, the API or 1C) against the item's order form.
+
+    Returns the declared fields' values as JSON-ready data: decimals and dates as
+    strings, empty optional fields left out. Raises ValidationError with a dict naming
+    every bad field: invalid, missing while required, or not declared for this item.
+    """
+    form_class = order_form_class(item, fields)
+    errors: dict[str, list[str]] = {
+        key: [str(_("Unknown field for this item."))]
+        for key in values
+        if key not in form_class.base_fields
+    }
+    data = {}
+    for key, value in values.items():
+        if key not in form_class.base_fields:
+            continue
+        if isinstance(value, list | dict | set | tuple):
+            errors[key] = [str(_("Enter a single value."))]
+        else:
+            data[key] = value
+    form = form_class(data=data)
+    form.is_valid()
+    for name, messages in form.errors.items():
+        # A key refused above is missing from the form data; don't add "required" to it.
+        errors.setdefault(name, list(messages))
+    if errors:
+        raise ValidationError(errors)
+    return {
+        name: _json_value(value)
+        for name, value in form.cleaned_data.items()
+        if value not in (None, "")
+    }

@@ -1,0 +1,185 @@
+from django.contrib import admin, messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from orders.errors import OrderError, OrderValidationError
+from orders.models import Order, OrderEvent, OrderLine, Payment, Quote, Workflow
+from orders.selectors import order_available_transitions
+from orders.services import order_transition
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OrderLineInline(ReadOnlyInline):
+    model = OrderLine
+    fields = (
+        "position",
+        "item",
+        "name",
+        "quantity",
+        "unit",
+        "unit_price",
+        "discount_percent",
+        "line_total",
+        "custom_values",
+    )
+    readonly_fields = fields
+
+
+class OrderEventInline(ReadOnlyInline):
+    model = OrderEvent
+    fields = ("created_at", "actor", "action", "from_state", "to_state", "note")
+    readonly_fields = fields
+
+
+class QuoteInline(ReadOnlyInline):
+    model = Quote
+    fields = ("version", "status", "total", "valid_until", "sent_at", "accepted_at")
+    readonly_fields = fields
+
+
+class PaymentInline(ReadOnlyInline):
+    model = Payment
+    fields = ("paid_at", "amount", "method", "reference", "recorded_by")
+    readonly_fields = fields
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    """Orders are created and moved only through the services; here the state is read-only
+    and each allowed transition is a button that calls `order_transition`."""
+
+    list_display = ("number", "kind", "state", "customer", "manager", "total", "created_at")
+    list_filter = ("state", "kind", "channel", "payment_terms", "manager")
+    search_fields = ("number", "customer__name", "external_id", "tracking_number")
+    list_select_related = ("customer", "manager")
+    date_hierarchy = "created_at"
+    inlines = (OrderLineInline, QuoteInline, PaymentInline, OrderEventInline)
+    change_form_template = "admin/orders/order/change_form.html"
+    fields = (
+        "number",
+        "kind",
+        "state",
+        "customer",
+        "contact",
+        "manager",
+        "workflow",
+        "channel",
+        "payment_terms",
+        "currency",
+        "priority",
+        "subtotal",
+        "discount_total",
+        "total",
+        "vat_total",
+        "external_id",
+        "comment",
+        "service_date",
+        "service_place",
+        "delivery_status",
+        "carrier",
+        "tracking_number",
+        "expected_delivery_date",
+        "contract_signed_at",
+        "cancel_reason",
+        "version",
+        "created_at",
+        "updated_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:order_id>/transition/<str:name>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="orders_order_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        order = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if order is not None:
+            extra_context["transitions"] = order_available_transitions(
+                order=order, user=request.user
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def transition_view(self, request, order_id, name):
+        order = get_object_or_404(Order, pk=order_id)
+        change_url = reverse("admin:orders_order_change", args=[order.pk])
+        options = {
+            option.name: option
+            for option in order_available_transitions(order=order, user=request.user)
+        }
+        option = options.get(name)
+        if request.method == "POST":
+            if str(order.state) != request.POST.get("state"):
+                self.message_user(
+                    request,
+                    _("The order was changed by someone else. Reload it and try again."),
+                    messages.ERROR,
+                )
+                return redirect(change_url)
+            try:
+                order_transition(
+                    order=order,
+                    transition=name,
+                    by=request.user,
+                    note=request.POST.get("note", ""),
+                    reason=request.POST.get("reason", ""),
+                )
+            except OrderValidationError as error:
+                self.message_user(request, "; ".join(error.messages), messages.ERROR)
+                return redirect(request.path)
+            except OrderError as error:
+                self.message_user(
+                    request, "; ".join(str(m) for m in error.messages), messages.ERROR
+                )
+                return redirect(change_url)
+            self.message_user(
+                request, _("Done: %(label)s.") % {"label": option.label if option else name}
+            )
+            return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": option.label if option else name,
+            "order": order,
+            "option": option,
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/orders/order/transition_confirm.html", context)
+
+
+@admin.register(Workflow)
+class WorkflowAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "kind",
+        "customer_kind",
+        "category",
+        "uses_quote",
+        "uses_contract",
+        "payment_terms",
+        "uses_service",
+        "is_active",
+    )
+    list_filter = ("kind", "is_active")

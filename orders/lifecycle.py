@@ -1,0 +1,379 @@
+"""The order lifecycle: states, transitions, who may take them and when.
+
+This is the only code that changes `Order.state` (an FSMField with protected=True), and
+only through the transition methods below. They change model fields only; the service
+layer (`orders/services.py`) locks the order, calls them, saves, and writes the event
+and the outbox rows.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+ACT_AS_CLIENT = "orders.act_as_client"
+PROCESS_ORDER = "orders.process_order"
+HANDLE_PRODUCTION = "orders.handle_production"
+HANDLE_DELIVERY = "orders.handle_delivery"
+
+
+class OrderKind(models.TextChoices):
+    PRODUCT = "product", _("Product order")
+    SERVICE = "service", _("Service order")
+    SUPPORT = "support", _("Support request")
+
+
+class State(models.TextChoices):
+    REQUEST = "request", _("Request (pre-order)")
+    QUOTE = "quote", _("Quote")
+    CONTRACT = "contract", _("Contract")
+    PAYMENT = "payment", _("Payment")
+    PRODUCTION = "production", _("Production / picking")
+    DELIVERY = "delivery", _("Delivery")
+    CLOSED = "closed", _("Closed")
+    SERVICE = "service", _("Service")
+    CANCELLED = "cancelled", _("Cancelled")
+    # Support requests are tickets with a flow of their own.
+    NEW = "new", _("New")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING_CLIENT = "waiting_client", _("Waiting for client")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class DeliveryStatus(models.TextChoices):
+    HANDED_TO_CARRIER = "handed_to_carrier", _("Handed to carrier")
+    IN_TRANSIT = "in_transit", _("In transit")
+    WITH_COURIER = "with_courier", _("With courier")
+    AT_PICKUP_POINT = "at_pickup_point", _("At pickup point")
+    HANDED_TO_CLIENT = "handed_to_client", _("Handed to client")
+
+
+class PaymentTerms(models.TextChoices):
+    PREPAY = "prepay", _("Prepayment")
+    POSTPAY = "postpay", _("Payment after delivery")
+
+
+SALES_OPEN_STATES = (
+    State.REQUEST,
+    State.QUOTE,
+    State.CONTRACT,
+    State.PAYMENT,
+    State.PRODUCTION,
+    State.DELIVERY,
+)
+TICKET_OPEN_STATES = (State.NEW, State.IN_PROGRESS, State.WAITING_CLIENT)
+CLIENT_CANCELLABLE_STATES = (State.REQUEST, State.QUOTE, State.NEW)
+FINAL_STATES = (State.CLOSED, State.CANCELLED)
+
+
+def initial_state_for(kind: str) -> str:
+    return State.NEW if kind == OrderKind.SUPPORT else State.REQUEST
+
+
+# Conditions: plain predicates on the order; `message` says why one failed.
+
+
+def condition(message):
+    def decorate(predicate):
+        predicate.message = message
+        return predicate
+
+    return decorate
+
+
+@condition(_("Support requests follow the ticket flow, not the order stages."))
+def is_sales_order(order) -> bool:
+    return order.kind != OrderKind.SUPPORT
+
+
+@condition(_("Only support requests follow the ticket flow."))
+def is_ticket(order) -> bool:
+    return order.kind == OrderKind.SUPPORT
+
+
+@condition(_("This order type skips the quote stage."))
+def workflow_uses_quote(order) -> bool:
+    return order.workflow is None or order.workflow.uses_quote
+
+
+@condition(_("This order type has no contract stage."))
+def workflow_uses_contract(order) -> bool:
+    return order.workflow is None or order.workflow.uses_contract
+
+
+@condition(_("This order type has no after-sales service stage."))
+def workflow_uses_service(order) -> bool:
+    return order.workflow is None or order.workflow.uses_service
+
+
+@condition(_("The client has not accepted a quote yet."))
+def quote_accepted_if_used(order) -> bool:
+    needs_quote = order.state == State.QUOTE or workflow_uses_quote(order)
+    return not needs_quote or order.quotes.filter(status="accepted").exists()
+
+
+@condition(_("The contract is not signed yet."))
+def contract_signed_if_used(order) -> bool:
+    needs_contract = order.state == State.CONTRACT or (
+        order.workflow is not None and order.workflow.uses_contract
+    )
+    return not needs_contract or order.contract_signed_at is not None
+
+
+@condition(
+    _(
+        "Payment is not due now: a prepaid order pays before production, "
+        "a post-paid order after the client has received the delivery."
+    )
+)
+def payment_due_now(order) -> bool:
+    if order.state == State.DELIVERY:
+        return (
+            order.payment_terms == PaymentTerms.POSTPAY
+            and order.delivery_status == DeliveryStatus.HANDED_TO_CLIENT
+        )
+    return order.payment_terms == PaymentTerms.PREPAY
+
+
+@condition(_("No production before payment: the order is prepaid and not fully paid yet."))
+def paid_unless_postpaid(order) -> bool:
+    if order.payment_terms == PaymentTerms.POSTPAY:
+        return True
+    return order.state == State.PAYMENT and order.is_fully_paid()
+
+
+@condition(_("The order is not fully paid yet."))
+def fully_paid(order) -> bool:
+    return order.is_fully_paid()
+
+
+@condition(_("Closing needs the delivery handed to the client."))
+def delivered_to_client(order) -> bool:
+    return order.delivery_status == DeliveryStatus.HANDED_TO_CLIENT
+
+
+# Permissions: who may take a transition, checked per order.
+
+
+def allowed(*permissions, client=False, client_states=None):
+    """Staff holding any of `permissions`; with `client`, also the order's own client users."""
+
+    def check(order, user) -> bool:
+        if user is None:
+            return True  # the system itself (scheduled tasks, data migrations)
+        if any(user.has_perm(permission) for permission in permissions):
+            return True
+        if not client or not user.has_perm(ACT_AS_CLIENT):
+            return False
+        if client_states is not None and order.state not in client_states:
+            return False
+        return order.belongs_to_client_user(user)
+
+    check.permissions = permissions
+    check.client = client
+    return check
+
+
+STAFF = allowed(PROCESS_ORDER)
+STAFF_OR_CLIENT = allowed(PROCESS_ORDER, client=True)
+PRODUCTION_STAFF = allowed(PROCESS_ORDER, HANDLE_PRODUCTION)
+CANCELLERS = allowed(PROCESS_ORDER, client=True, client_states=CLIENT_CANCELLABLE_STATES)
+
+
+class OrderLifecycle(ConcurrentTransitionMixin, models.Model):
+    """The state machine; `Order` inherits it."""
+
+    state = FSMField(
+        _("state"), default=State.REQUEST, choices=State.choices, protected=True, db_index=True
+    )
+
+    class Meta:
+        abstract = True
+
+    # Sales stages
+
+    @transition(
+        field=state,
+        source=State.REQUEST,
+        target=State.QUOTE,
+        conditions=[is_sales_order, workflow_uses_quote],
+        permission=STAFF,
+        custom={"label": _("Start quoting"), "admin": False},
+    )
+    def start_quote(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[State.REQUEST, State.QUOTE],
+        target=State.CONTRACT,
+        conditions=[is_sales_order, workflow_uses_contract, quote_accepted_if_used],
+        permission=STAFF,
+        custom={"label": _("Prepare contract"), "admin": False},
+    )
+    def prepare_contract(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[State.REQUEST, State.QUOTE, State.CONTRACT, State.DELIVERY],
+        target=State.PAYMENT,
+        conditions=[
+            is_sales_order,
+            quote_accepted_if_used,
+            contract_signed_if_used,
+            payment_due_now,
+        ],
+        permission=STAFF,
+        custom={"label": _("Issue invoice for payment"), "admin": False},
+    )
+    def request_payment(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[State.REQUEST, State.QUOTE, State.CONTRACT, State.PAYMENT],
+        target=State.PRODUCTION,
+        conditions=[
+            is_sales_order,
+            quote_accepted_if_used,
+            contract_signed_if_used,
+            paid_unless_postpaid,
+        ],
+        permission=PRODUCTION_STAFF,
+        custom={"label": _("Start production"), "admin": False},
+    )
+    def start_production(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.PRODUCTION,
+        target=State.DELIVERY,
+        conditions=[is_sales_order],
+        permission=PRODUCTION_STAFF,
+        custom={"label": _("Ship"), "admin": False},
+    )
+    def ship(self):
+        self.delivery_status = DeliveryStatus.HANDED_TO_CARRIER
+
+    @transition(
+        field=state,
+        source=[State.DELIVERY, State.PAYMENT],
+        target=State.CLOSED,
+        conditions=[is_sales_order, delivered_to_client, fully_paid],
+        permission=STAFF,
+        custom={"label": _("Close order"), "admin": False},
+    )
+    def close(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.CLOSED,
+        target=State.SERVICE,
+        conditions=[is_sales_order, workflow_uses_service],
+        permission=STAFF_OR_CLIENT,
+        custom={"label": _("Schedule service"), "admin": False},
+    )
+    def schedule_service(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.SERVICE,
+        target=State.CLOSED,
+        conditions=[is_sales_order],
+        permission=STAFF,
+        custom={"label": _("Complete service"), "admin": False},
+    )
+    def complete_service(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[State.QUOTE, State.CONTRACT, State.PAYMENT],
+        target=State.QUOTE,
+        conditions=[is_sales_order],
+        permission=STAFF,
+        custom={"label": _("Amend order"), "admin": False, "internal": True},
+    )
+    def amend(self):
+        self.contract_signed_at = None
+
+    @transition(
+        field=state,
+        source=[*SALES_OPEN_STATES, *TICKET_OPEN_STATES],
+        target=State.CANCELLED,
+        permission=CANCELLERS,
+        custom={"label": _("Cancel"), "admin": False, "requires_reason": True},
+    )
+    def cancel(self, reason=""):
+        self.cancel_reason = reason
+
+    # Support tickets
+
+    @transition(
+        field=state,
+        source=State.NEW,
+        target=State.IN_PROGRESS,
+        conditions=[is_ticket],
+        permission=STAFF,
+        custom={"label": _("Take in progress"), "admin": False},
+    )
+    def take_ticket(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.IN_PROGRESS,
+        target=State.WAITING_CLIENT,
+        conditions=[is_ticket],
+        permission=STAFF,
+        custom={"label": _("Ask the client"), "admin": False},
+    )
+    def ask_client(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.WAITING_CLIENT,
+        target=State.IN_PROGRESS,
+        conditions=[is_ticket],
+        permission=STAFF_OR_CLIENT,
+        custom={"label": _("Client replied"), "admin": False},
+    )
+    def client_replied(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[State.IN_PROGRESS, State.WAITING_CLIENT],
+        target=State.RESOLVED,
+        conditions=[is_ticket],
+        permission=STAFF,
+        custom={"label": _("Resolve"), "admin": False},
+    )
+    def resolve(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.RESOLVED,
+        target=State.CLOSED,
+        conditions=[is_ticket],
+        permission=STAFF_OR_CLIENT,
+        custom={"label": _("Close ticket"), "admin": False},
+    )
+    def close_ticket(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[State.RESOLVED, State.CLOSED],
+        target=State.IN_PROGRESS,
+        conditions=[is_ticket],
+        permission=STAFF_OR_CLIENT,
+        custom={"label": _("Reopen"), "admin": False},
+    )
+    def reopen(self):
+        pass

@@ -1,0 +1,15 @@
+from orders.models.history import OrderEvent
+from orders.models.order import Order, OrderLine, OrderNumberSequence
+from orders.models.payments import Payment
+from orders.models.quotes import Quote
+from orders.models.workflow import Workflow
+
+__all__ = [
+    "Order",
+    "OrderEvent",
+    "OrderLine",
+    "OrderNumberSequence",
+    "Payment",
+    "Quote",
+    "Workflow",
+]

@@ -1,0 +1,182 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from orders.lifecycle import DeliveryStatus, OrderKind, OrderLifecycle, PaymentTerms
+
+
+class OrderNumberSequence(models.Model):
+    """The last order number given out in a year; its row lock serialises numbering."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("order number sequence")
+
+    def __str__(self):
+        return f"{self.year}: {self.last_value}"
+
+
+class Order(OrderLifecycle):
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("Client portal")
+        MANAGER = "manager", _("Manager")
+        API = "api", _("API")
+
+    class Priority(models.TextChoices):
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        URGENT = "urgent", _("Urgent")
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=16, choices=OrderKind.choices)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    contact = models.ForeignKey(
+        "customers.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_orders",
+    )
+    workflow = models.ForeignKey(
+        "orders.Workflow",
+        verbose_name=_("workflow"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    payment_terms = models.CharField(
+        _("payment terms"), max_length=16, choices=PaymentTerms.choices, default=PaymentTerms.PREPAY
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="RUB")
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL
+    )
+    subtotal = models.DecimalField(_("subtotal"), max_digits=14, decimal_places=2, default=0)
+    discount_total = models.DecimalField(_("discount"), max_digits=14, decimal_places=2, default=0)
+    total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=0)
+    vat_total = models.DecimalField(_("VAT included"), max_digits=14, decimal_places=2, default=0)
+    external_id = models.CharField(_("external ID"), max_length=100, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    service_date = models.DateField(_("service date"), null=True, blank=True)
+    service_place = models.CharField(_("service place"), max_length=255, blank=True)
+    delivery_status = models.CharField(
+        _("delivery status"), max_length=20, choices=DeliveryStatus.choices, blank=True
+    )
+    carrier = models.CharField(_("carrier"), max_length=100, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
+    expected_delivery_date = models.DateField(_("expected delivery"), null=True, blank=True)
+    contract_signed_at = models.DateTimeField(_("contract signed"), null=True, blank=True)
+    cancel_reason = models.TextField(_("cancellation reason"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    state_changed_at = models.DateTimeField(_("in this state since"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="order_external_id_unique_when_set",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "-created_at"], name="order_customer_created_idx"),
+            models.Index(fields=["manager", "state"], name="order_manager_state_idx"),
+            models.Index(fields=["state", "state_changed_at"], name="order_state_since_idx"),
+        ]
+        permissions = [
+            ("act_as_client", _("Can act on the own company's orders as a client")),
+            ("process_order", _("Can process orders through their stages")),
+            ("handle_production", _("Can run production and shipping")),
+            ("handle_delivery", _("Can update deliveries")),
+            ("view_all_orders", _("Can see every order")),
+            ("manage_workflow", _("Can configure workflows")),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def amount_paid(self) -> Decimal:
+        total = self.payments.aggregate(total=Sum("amount"))["total"]
+        return total if total is not None else Decimal("0")
+
+    def is_fully_paid(self) -> bool:
+        return self.amount_paid() >= self.total
+
+    def belongs_to_client_user(self, user) -> bool:
+        contact = getattr(user, "contact", None) if user.is_authenticated else None
+        return contact is not None and contact.customer_id == self.customer_id
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines"
+    )
+    position = models.PositiveIntegerField(_("position"))
+    item = models.ForeignKey(
+        "catalog.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="order_lines"
+    )
+    name = models.CharField(_("name"), max_length=255, help_text=_("The item's name when ordered."))
+    quantity = models.DecimalField(
+        _("quantity"),
+        max_digits=12,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0.001"))],
+    )
+    unit = models.CharField(_("unit"), max_length=16)
+    unit_price = models.DecimalField(
+        _("unit price"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    discount_percent = models.DecimalField(
+        _("discount, %"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    vat_rate = models.IntegerField(_("VAT rate"))
+    line_total = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    custom_values = models.JSONField(_("order form values"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["order", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "position"], name="order_line_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="order_line_quantity_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} × {self.quantity}"

@@ -1,0 +1,71 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from orders.lifecycle import OrderKind, PaymentTerms
+
+
+class Workflow(models.Model):
+    """Which optional stages an order type goes through; the lifecycle's conditions read it.
+
+    An order gets the most specific active workflow matching its kind, its customer's
+    kind and (optionally) the category of its items; it keeps a reference, not a copy,
+    so a change applies to stages its orders enter afterwards.
+    """
+
+    class CustomerKind(models.TextChoices):
+        ANY = "", _("Any customer")
+        COMPANY = "company", _("Companies (B2B)")
+        PERSON = "person", _("Private persons (retail)")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("order kind"), max_length=16, choices=OrderKind.choices)
+    customer_kind = models.CharField(
+        _("customers"), max_length=16, choices=CustomerKind.choices, blank=True, default=""
+    )
+    category = models.ForeignKey(
+        "catalog.Category",
+        verbose_name=_("catalog category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="workflows",
+        help_text=_("Applies to orders with items of this category or its subcategories."),
+    )
+    uses_quote = models.BooleanField(_("quote stage"), default=True)
+    uses_contract = models.BooleanField(_("contract stage"), default=True)
+    uses_service = models.BooleanField(_("after-sales service stage"), default=True)
+    payment_terms = models.CharField(
+        _("default payment terms"),
+        max_length=16,
+        choices=PaymentTerms.choices,
+        default=PaymentTerms.PREPAY,
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("workflow")
+        verbose_name_plural = _("workflows")
+        ordering = ["kind", "customer_kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def stages(self) -> list[str]:
+        """The path of a typical order of this workflow, for display."""
+        path = ["request"]
+        if self.kind == OrderKind.SUPPORT:
+            return ["new", "in_progress", "waiting_client", "resolved", "closed"]
+        if self.uses_quote:
+            path.append("quote")
+        if self.uses_contract:
+            path.append("contract")
+        if self.payment_terms == PaymentTerms.PREPAY:
+            path += ["payment", "production", "delivery"]
+        else:
+            path += ["production", "delivery", "payment"]
+        path.append("closed")
+        if self.uses_service:
+            path.append("service")
+        return path

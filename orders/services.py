@@ -1,0 +1,595 @@
+"""The only code that creates orders and changes their state.
+
+Every write here follows one shape: open a transaction, lock the order row, check,
+change, save, append an `OrderEvent`, write outbox rows for the side effects. Portals,
+the API, the admin, tasks and commands call these functions and nothing else.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+
+from catalog.models import Item
+from catalog.order_forms import validate_custom_values
+from notifications.outbox import outbox_write
+from orders.errors import (
+    OrderConflictError,
+    OrderPermissionError,
+    OrderTransitionError,
+    OrderValidationError,
+)
+from orders.lifecycle import DeliveryStatus, OrderKind, State, initial_state_for
+from orders.models import Order, OrderEvent, OrderLine, Payment, Quote
+from orders.numbering import order_number_next
+from orders.workflows import workflow_for
+
+CENT = Decimal("0.01")
+
+
+@dataclass
+class LineInput:
+    item: Item | int | str
+    quantity: Decimal | int | str
+    unit_price: Decimal | str | None = None
+    discount_percent: Decimal | str = Decimal("0")
+    custom_values: dict = field(default_factory=dict)
+
+
+@dataclass
+class _PreparedLine:
+    item: Item
+    quantity: Decimal
+    unit_price: Decimal
+    discount_percent: Decimal
+    custom_values: dict
+
+    @property
+    def total(self) -> Decimal:
+        gross = self.quantity * self.unit_price
+        return (gross * (1 - self.discount_percent / 100)).quantize(CENT, ROUND_HALF_UP)
+
+    @property
+    def gross(self) -> Decimal:
+        return (self.quantity * self.unit_price).quantize(CENT, ROUND_HALF_UP)
+
+
+def _decimal(value, *, errors, key, minimum=None, maximum=None):
+    try:
+        number = Decimal(str(value))
+    except (ArithmeticError, ValueError, TypeError):
+        errors[key] = [_("Enter a number.")]
+        return None
+    if not number.is_finite():
+        errors[key] = [_("Enter a number.")]
+        return None
+    if minimum is not None and number < minimum:
+        errors[key] = [_("Must be at least %(minimum)s.") % {"minimum": minimum}]
+        return None
+    if maximum is not None and number > maximum:
+        errors[key] = [_("Must be at most %(maximum)s.") % {"maximum": maximum}]
+        return None
+    return number
+
+
+def _resolve_item(reference) -> Item | None:
+    if isinstance(reference, Item):
+        return reference
+    return Item.objects.select_related("category").filter(pk=reference).first()
+
+
+def _prepare_lines(lines: list[LineInput], *, kind: str) -> list[_PreparedLine]:
+    """Validate every line against its item's order form; all errors at once, nothing saved."""
+    errors: dict[str, list[str]] = {}
+    prepared = []
+    if not lines and kind != OrderKind.SUPPORT:
+        raise OrderValidationError({"lines": [_("Add at least one item to the order.")]})
+    for index, line in enumerate(lines):
+        prefix = f"lines.{index}"
+        item = _resolve_item(line.item)
+        if item is None:
+            errors[f"{prefix}.item"] = [_("No such item in the catalog.")]
+            continue
+        if not item.is_active:
+            errors[f"{prefix}.item"] = [_("This item is no longer sold.")]
+        quantity = _decimal(
+            line.quantity, errors=errors, key=f"{prefix}.quantity", minimum=Decimal("0.001")
+        )
+        unit_price = (
+            item.price
+            if line.unit_price is None
+            else _decimal(line.unit_price, errors=errors, key=f"{prefix}.unit_price", minimum=0)
+        )
+        discount = _decimal(
+            line.discount_percent,
+            errors=errors,
+            key=f"{prefix}.discount_percent",
+            minimum=0,
+            maximum=100,
+        )
+        try:
+            custom_values = validate_custom_values(item, line.custom_values or {})
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors[f"{prefix}.custom_values.{name}"] = messages
+            custom_values = None
+        if quantity is None or unit_price is None or discount is None or custom_values is None:
+            continue
+        prepared.append(_PreparedLine(item, quantity, unit_price, discount, custom_values))
+    if errors:
+        raise OrderValidationError(errors)
+    return prepared
+
+
+def _vat_included(amount: Decimal, rate: int) -> Decimal:
+    if rate <= 0:
+        return Decimal("0")
+    return (amount * rate / (100 + rate)).quantize(CENT, ROUND_HALF_UP)
+
+
+def _write_lines(order: Order, prepared: list[_PreparedLine]) -> None:
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            position=position,
+            item=line.item,
+            name=line.item.name,
+            quantity=line.quantity,
+            unit=line.item.unit,
+            unit_price=line.unit_price,
+            discount_percent=line.discount_percent,
+            vat_rate=line.item.vat_rate,
+            line_total=line.total,
+            custom_values=line.custom_values,
+        )
+        for position, line in enumerate(prepared, start=1)
+    )
+    order.subtotal = sum((line.gross for line in prepared), Decimal("0"))
+    order.total = sum((line.total for line in prepared), Decimal("0"))
+    order.discount_total = order.subtotal - order.total
+    order.vat_total = sum(
+        (_vat_included(line.total, line.item.vat_rate) for line in prepared), Decimal("0")
+    )
+
+
+def _record_event(order, *, action, by, from_state="", to_state="", note="", payload=None):
+    """Append the event and its outbox row; the caller holds the transaction."""
+    event = OrderEvent.objects.create(
+        order=order,
+        actor=by,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        payload=payload or {},
+    )
+    outbox_write(
+        topic=f"order.{action}",
+        aggregate_type="order",
+        aggregate_id=order.pk,
+        payload={
+            "order_id": order.pk,
+            "number": order.number,
+            "action": action,
+            "from_state": from_state,
+            "to_state": to_state,
+            "actor_id": by.pk if by else None,
+            "event_id": event.pk,
+            **(payload or {}),
+        },
+        dedupe_key=f"order-event:{event.pk}",
+    )
+    return event
+
+
+def _lock(order: Order, *, expected_state: str | None = None, expected_version: int | None = None):
+    """Re-read the order under a row lock; refuse if it moved since the caller read it."""
+    # `of`: PostgreSQL cannot lock the nullable side of the workflow join.
+    locked = (
+        Order.objects.select_for_update(of=("self",)).select_related("workflow").get(pk=order.pk)
+    )
+    if expected_state is not None and locked.state != expected_state:
+        raise OrderConflictError()
+    if expected_version is not None and locked.version != expected_version:
+        raise OrderConflictError()
+    return locked
+
+
+def _snapshot_lines(order: Order) -> list[dict]:
+    return [
+        {
+            "item_id": line.item_id,
+            "name": line.name,
+            "quantity": str(line.quantity),
+            "unit": line.unit,
+            "unit_price": str(line.unit_price),
+            "discount_percent": str(line.discount_percent),
+            "vat_rate": line.vat_rate,
+            "line_total": str(line.line_total),
+            "custom_values": line.custom_values,
+        }
+        for line in order.lines.order_by("position")
+    ]
+
+
+def _open_quote_version(order: Order, *, by) -> Quote:
+    """A new draft version from the current lines; every earlier version is superseded."""
+    order.quotes.exclude(status=Quote.Status.SUPERSEDED).update(status=Quote.Status.SUPERSEDED)
+    last = order.quotes.order_by("-version").values_list("version", flat=True).first() or 0
+    return Quote.objects.create(
+        order=order,
+        version=last + 1,
+        lines=_snapshot_lines(order),
+        total=order.total,
+        created_by=by,
+    )
+
+
+# Creating orders
+
+
+def order_create(
+    *,
+    customer,
+    kind: str,
+    lines: list[LineInput],
+    by,
+    channel: str,
+    contact=None,
+    manager=None,
+    payment_terms: str | None = None,
+    currency: str = "RUB",
+    external_id: str = "",
+    comment: str = "",
+    service_date: date | None = None,
+    service_place: str = "",
+    priority: str = Order.Priority.NORMAL,
+) -> Order:
+    """Create an order in its first state with its lines, a number, a `created` event and an
+    outbox row. Raises `OrderValidationError` naming every bad field; then nothing is saved."""
+    if kind not in OrderKind.values:
+        raise OrderValidationError({"kind": [_("Unknown order kind.")]})
+    if contact is not None and contact.customer_id != customer.pk:
+        raise OrderValidationError({"contact": [_("This contact belongs to another customer.")]})
+    prepared = _prepare_lines(lines, kind=kind)
+    workflow = workflow_for(kind=kind, customer=customer, items=[line.item for line in prepared])
+    with transaction.atomic():
+        order = Order(
+            state=initial_state_for(kind),
+            number=order_number_next(year=timezone.localdate().year),
+            kind=kind,
+            customer=customer,
+            contact=contact,
+            manager=manager or customer.manager,
+            workflow=workflow,
+            channel=channel,
+            payment_terms=payment_terms or (workflow.payment_terms if workflow else "prepay"),
+            currency=currency,
+            external_id=external_id,
+            comment=comment,
+            service_date=service_date,
+            service_place=service_place,
+            priority=priority,
+        )
+        try:
+            with transaction.atomic():
+                order.save()
+        except IntegrityError as error:
+            if external_id and Order.objects.filter(external_id=external_id).exists():
+                raise OrderValidationError(
+                    {"external_id": [_("An order with this external ID already exists.")]}
+                ) from error
+            raise
+        _write_lines(order, prepared)
+        order.save(update_fields=["subtotal", "total", "discount_total", "vat_total"])
+        _record_event(
+            order,
+            action="created",
+            by=by,
+            to_state=order.state,
+            payload={"channel": channel, "total": str(order.total)},
+        )
+    return order
+
+
+# Moving orders through the lifecycle
+
+
+def _transition_spec(order: Order, name: str):
+    method = getattr(order, name, None)
+    meta = getattr(method, "_django_fsm", None)
+    if meta is None or name.startswith("_"):
+        raise OrderTransitionError(_("Unknown action “%(name)s”.") % {"name": name})
+    return method, meta.get_transition(order.state)
+
+
+def _apply_transition(
+    order: Order, name: str, *, by, note: str, reason: str = "", payload: dict | None = None
+) -> Order:
+    method, spec = _transition_spec(order, name)
+    if spec is None:
+        raise OrderTransitionError(
+            _("“%(action)s” is not possible while the order is in “%(state)s”.")
+            % {"action": name, "state": order.get_state_display()}
+        )
+    if not spec.has_perm(order, by):
+        raise OrderPermissionError()
+    unmet = [condition.message for condition in spec.conditions if not condition(order)]
+    if unmet:
+        raise OrderTransitionError(messages=unmet)
+    if spec.custom.get("requires_reason") and not reason.strip():
+        raise OrderValidationError({"reason": [_("Give a reason.")]})
+    from_state = order.state
+    if spec.custom.get("requires_reason"):
+        method(reason=reason.strip())
+    else:
+        method()
+    order.version += 1
+    order.state_changed_at = timezone.now()
+    try:
+        order.save()  # every field: amending also changed the totals
+    except ConcurrentTransition as error:
+        raise OrderConflictError() from error
+    _record_event(
+        order,
+        action=name,
+        by=by,
+        from_state=from_state,
+        to_state=order.state,
+        note=note,
+        payload={**(payload or {}), **({"reason": reason.strip()} if reason else {})},
+    )
+    if order.state == State.QUOTE:
+        _open_quote_version(order, by=by)
+    return order
+
+
+def order_transition(
+    *,
+    order: Order,
+    transition: str,
+    by,
+    note: str = "",
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Order:
+    """Take one lifecycle transition (see `orders/lifecycle.py`) on behalf of `by` (None: system).
+
+    `order` is the caller's copy: if the stored order left the state the caller saw (or,
+    with `expected_version`, changed at all), this raises `OrderConflictError` and changes
+    nothing. Raises `OrderPermissionError` or
+    `OrderTransitionError` (with the unmet conditions) otherwise. Writes the event
+    and an outbox row in the same transaction; entering `quote` opens a new quote version.
+    """
+    with transaction.atomic():
+        locked = _lock(order, expected_state=order.state, expected_version=expected_version)
+        return _apply_transition(locked, transition, by=by, note=note, reason=reason)
+
+
+def order_amend(*, order: Order, lines: list[LineInput], by, note: str = "") -> Order:
+    """Replace the lines and send the order back to `quote` with a new quote version.
+    Earlier versions keep their lines; the contract must be signed again."""
+    prepared = _prepare_lines(lines, kind=order.kind)
+    with transaction.atomic():
+        locked = _lock(order, expected_state=order.state)
+        _method, spec = _transition_spec(locked, "amend")
+        if spec is None:
+            raise OrderTransitionError(
+                _("The order can be amended only at the quote, contract or payment stage.")
+            )
+        if not spec.has_perm(locked, by):
+            raise OrderPermissionError()
+        # The event keeps the lines being replaced, even where no quote version froze them.
+        previous_lines = _snapshot_lines(locked)
+        locked.lines.all().delete()
+        _write_lines(locked, prepared)
+        return _apply_transition(
+            locked, "amend", by=by, note=note, payload={"previous_lines": previous_lines}
+        )
+
+
+def quote_send(*, quote: Quote, by, valid_until: date | None = None, note: str = "") -> Quote:
+    """Mark the current draft as sent to the client; the client is notified through the outbox."""
+    with transaction.atomic():
+        order = _lock(quote.order)
+        quote = Quote.objects.select_for_update().get(pk=quote.pk)
+        if not _may_process(order, by):
+            raise OrderPermissionError()
+        if order.state != State.QUOTE or quote.status != Quote.Status.DRAFT:
+            raise OrderTransitionError(_("Only the current draft quote can be sent."))
+        quote.status = Quote.Status.SENT
+        quote.sent_at = timezone.now()
+        quote.valid_until = valid_until
+        quote.note = note
+        quote.save(update_fields=["status", "sent_at", "valid_until", "note"])
+        _bump(order)
+        _record_event(
+            order,
+            action="quote_sent",
+            by=by,
+            from_state=order.state,
+            to_state=order.state,
+            payload={"quote_version": quote.version, "total": str(quote.total)},
+        )
+    return quote
+
+
+def quote_accept(*, quote: Quote, by) -> Quote:
+    """The client (or a manager on their word) accepts the sent quote version."""
+    with transaction.atomic():
+        order = _lock(quote.order)
+        quote = Quote.objects.select_for_update().get(pk=quote.pk)
+        if not (_may_process(order, by) or (by is not None and order.belongs_to_client_user(by))):
+            raise OrderPermissionError()
+        if order.state != State.QUOTE or quote.status != Quote.Status.SENT:
+            raise OrderTransitionError(_("Only the quote sent last can be accepted."))
+        if quote.valid_until and quote.valid_until < timezone.localdate():
+            raise OrderTransitionError(_("This quote has expired; ask for a new one."))
+        quote.status = Quote.Status.ACCEPTED
+        quote.accepted_at = timezone.now()
+        quote.accepted_by = by
+        quote.save(update_fields=["status", "accepted_at", "accepted_by"])
+        _bump(order)
+        _record_event(
+            order,
+            action="quote_accepted",
+            by=by,
+            from_state=order.state,
+            to_state=order.state,
+            payload={"quote_version": quote.version},
+        )
+    return quote
+
+
+def contract_mark_signed(*, order: Order, by, signed_at: datetime | None = None) -> Order:
+    with transaction.atomic():
+        locked = _lock(order)
+        if not _may_process(locked, by):
+            raise OrderPermissionError()
+        if locked.state != State.CONTRACT:
+            raise OrderTransitionError(_("The order is not at the contract stage."))
+        locked.contract_signed_at = signed_at or timezone.now()
+        _bump(locked, fields=["contract_signed_at"])
+        _record_event(
+            locked, action="contract_signed", by=by, from_state=locked.state, to_state=locked.state
+        )
+    return locked
+
+
+# Facts from outside: recorded whatever the state, once.
+
+
+def payment_record(
+    *,
+    order: Order,
+    amount: Decimal,
+    by,
+    reference: str = "",
+    paid_at: datetime | None = None,
+    method: str = Payment.Method.BANK_TRANSFER,
+) -> Payment:
+    """Record money received. The same non-empty `reference` twice records one payment."""
+    amount = Decimal(str(amount))
+    if amount <= 0:
+        raise OrderValidationError({"amount": [_("The amount must be positive.")]})
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if reference:
+            existing = locked.payments.filter(reference=reference).first()
+            if existing is not None:
+                return existing
+        payment = Payment.objects.create(
+            order=locked,
+            amount=amount,
+            reference=reference,
+            paid_at=paid_at or timezone.now(),
+            method=method,
+            recorded_by=by,
+        )
+        _bump(locked)
+        _record_event(
+            locked,
+            action="payment_recorded",
+            by=by,
+            from_state=locked.state,
+            to_state=locked.state,
+            payload={"amount": str(amount), "reference": reference, "payment_id": payment.pk},
+        )
+    return payment
+
+
+def delivery_update(
+    *,
+    order: Order,
+    by,
+    status: str | None = None,
+    carrier: str | None = None,
+    tracking_number: str | None = None,
+    expected_date: date | None = None,
+    note: str = "",
+) -> Order:
+    """Record where the shipment is; a moved expected date stays in the event for delay notices."""
+    if status is not None and status not in DeliveryStatus.values:
+        raise OrderValidationError({"status": [_("Unknown delivery status.")]})
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        client_confirms = (
+            by is not None
+            and status == DeliveryStatus.HANDED_TO_CLIENT
+            and carrier is None
+            and tracking_number is None
+            and expected_date is None
+            and locked.belongs_to_client_user(by)
+        )
+        staff = by is None or any(
+            by.has_perm(permission)
+            for permission in (
+                "orders.process_order",
+                "orders.handle_production",
+                "orders.handle_delivery",
+            )
+        )
+        if not (staff or client_confirms):
+            raise OrderPermissionError()
+        changes = {}
+        for name, value in (
+            ("delivery_status", status),
+            ("carrier", carrier),
+            ("tracking_number", tracking_number),
+            ("expected_delivery_date", expected_date),
+        ):
+            if value is not None and getattr(locked, name) != value:
+                changes[name] = {"old": str(getattr(locked, name) or ""), "new": str(value)}
+                setattr(locked, name, value)
+        if not changes:
+            return locked
+        _bump(locked, fields=[*changes])
+        _record_event(
+            locked,
+            action="delivery_updated",
+            by=by,
+            from_state=locked.state,
+            to_state=locked.state,
+            note=note,
+            payload={"changes": changes},
+        )
+    return locked
+
+
+def order_assign_manager(*, order: Order, manager, by) -> Order:
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if not _may_process(locked, by):
+            raise OrderPermissionError()
+        if manager is not None and not manager.has_perm("orders.process_order"):
+            raise OrderValidationError({"manager": [_("This user does not process orders.")]})
+        previous = locked.manager
+        locked.manager = manager
+        _bump(locked, fields=["manager"])
+        _record_event(
+            locked,
+            action="manager_assigned",
+            by=by,
+            from_state=locked.state,
+            to_state=locked.state,
+            payload={
+                "old_manager_id": previous.pk if previous else None,
+                "new_manager_id": manager.pk if manager else None,
+            },
+        )
+    return locked
+
+
+def _may_process(order: Order, by) -> bool:
+    return by is None or by.has_perm("orders.process_order")
+
+
+def _bump(order: Order, *, fields=()) -> None:
+    """Count the change, so a copy read before it is refused as stale."""
+    order.version += 1
+    order.save(update_fields=["version", "updated_at", *fields])
