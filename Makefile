@@ -51,3 +51,9 @@ deploy-check: install
 
 clean:
 	rm -rf var/*.sqlite3 var/static var/celerybeat-schedule*
+
+# The lifecycle diagram in docs/, generated from the FSM; SVG too where Graphviz is installed.
+diagram: install
+	DEBUG=1 $(BIN)/python manage.py lifecycle_diagram
+	@if command -v dot >/dev/null 2>&1; then dot -Tsvg docs/lifecycle.dot -o docs/lifecycle.svg && echo "Wrote docs/lifecycle.svg"; \
+	  else echo "Graphviz 'dot' not installed: docs/lifecycle.svg not refreshed (apt-get install graphviz)"; fi

@@ -8,6 +8,7 @@ and the outbox rows.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 ACT_AS_CLIENT = "orders.act_as_client"
@@ -23,20 +24,20 @@ class OrderKind(models.TextChoices):
 
 
 class State(models.TextChoices):
-    REQUEST = "request", _("Request (pre-order)")
-    QUOTE = "quote", _("Quote")
-    CONTRACT = "contract", _("Contract")
-    PAYMENT = "payment", _("Payment")
-    PRODUCTION = "production", _("Production / picking")
-    DELIVERY = "delivery", _("Delivery")
-    CLOSED = "closed", _("Closed")
-    SERVICE = "service", _("Service")
-    CANCELLED = "cancelled", _("Cancelled")
+    REQUEST = "request", pgettext_lazy("order state", "Request (pre-order)")
+    QUOTE = "quote", pgettext_lazy("order state", "Quote")
+    CONTRACT = "contract", pgettext_lazy("order state", "Contract")
+    PAYMENT = "payment", pgettext_lazy("order state", "Payment")
+    PRODUCTION = "production", pgettext_lazy("order state", "Production / picking")
+    DELIVERY = "delivery", pgettext_lazy("order state", "Delivery")
+    CLOSED = "closed", pgettext_lazy("order state", "Closed")
+    SERVICE = "service", pgettext_lazy("order state", "Service")
+    CANCELLED = "cancelled", pgettext_lazy("order state", "Cancelled")
     # Support requests are tickets with a flow of their own.
-    NEW = "new", _("New")
-    IN_PROGRESS = "in_progress", _("In progress")
-    WAITING_CLIENT = "waiting_client", _("Waiting for client")
-    RESOLVED = "resolved", _("Resolved")
+    NEW = "new", pgettext_lazy("order state", "New")
+    IN_PROGRESS = "in_progress", pgettext_lazy("order state", "In progress")
+    WAITING_CLIENT = "waiting_client", pgettext_lazy("order state", "Waiting for client")
+    RESOLVED = "resolved", pgettext_lazy("order state", "Resolved")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -121,8 +122,8 @@ def contract_signed_if_used(order) -> bool:
 
 @condition(
     _(
-        "Payment is not due now: a prepaid order pays before production, "
-        "a post-paid order after the client has received the delivery."
+        "Payment is not due now: prepaid orders are paid before production, "
+        "post-paid orders after the client has received the delivery."
     )
 )
 def payment_due_now(order) -> bool:
@@ -318,7 +319,7 @@ class OrderLifecycle(ConcurrentTransitionMixin, models.Model):
         target=State.IN_PROGRESS,
         conditions=[is_ticket],
         permission=STAFF,
-        custom={"label": _("Take in progress"), "admin": False},
+        custom={"label": _("Start work"), "admin": False},
     )
     def take_ticket(self):
         pass
@@ -340,7 +341,7 @@ class OrderLifecycle(ConcurrentTransitionMixin, models.Model):
         target=State.IN_PROGRESS,
         conditions=[is_ticket],
         permission=STAFF_OR_CLIENT,
-        custom={"label": _("Client replied"), "admin": False},
+        custom={"label": _("Resume: the client replied"), "admin": False},
     )
     def client_replied(self):
         pass

@@ -132,6 +132,16 @@ def _vat_included(amount: Decimal, rate: int) -> Decimal:
     return (amount * rate / (100 + rate)).quantize(CENT, ROUND_HALF_UP)
 
 
+def _apply_totals(order: Order, prepared: list[_PreparedLine]) -> None:
+    """Totals come from the lines; prices include VAT, as Russian retail prices do."""
+    order.subtotal = sum((line.gross for line in prepared), Decimal("0"))
+    order.total = sum((line.total for line in prepared), Decimal("0"))
+    order.discount_total = order.subtotal - order.total
+    order.vat_total = sum(
+        (_vat_included(line.total, line.item.vat_rate) for line in prepared), Decimal("0")
+    )
+
+
 def _write_lines(order: Order, prepared: list[_PreparedLine]) -> None:
     OrderLine.objects.bulk_create(
         OrderLine(
@@ -148,12 +158,6 @@ def _write_lines(order: Order, prepared: list[_PreparedLine]) -> None:
             custom_values=line.custom_values,
         )
         for position, line in enumerate(prepared, start=1)
-    )
-    order.subtotal = sum((line.gross for line in prepared), Decimal("0"))
-    order.total = sum((line.total for line in prepared), Decimal("0"))
-    order.discount_total = order.subtotal - order.total
-    order.vat_total = sum(
-        (_vat_included(line.total, line.item.vat_rate) for line in prepared), Decimal("0")
     )
 
 
@@ -276,6 +280,7 @@ def order_create(
             service_place=service_place,
             priority=priority,
         )
+        _apply_totals(order, prepared)
         try:
             with transaction.atomic():
                 order.save()
@@ -286,7 +291,6 @@ def order_create(
                 ) from error
             raise
         _write_lines(order, prepared)
-        order.save(update_fields=["subtotal", "total", "discount_total", "vat_total"])
         _record_event(
             order,
             action="created",
@@ -308,14 +312,22 @@ def _transition_spec(order: Order, name: str):
     return method, meta.get_transition(order.state)
 
 
+def _transition_label(order: Order, name: str) -> str:
+    for transition in Order._meta.get_field("state").get_all_transitions(Order):
+        if transition.name == name:
+            return str(transition.custom.get("label", name))
+    return name
+
+
 def _apply_transition(
     order: Order, name: str, *, by, note: str, reason: str = "", payload: dict | None = None
 ) -> Order:
     method, spec = _transition_spec(order, name)
     if spec is None:
+        label = _transition_label(order, name)
         raise OrderTransitionError(
             _("“%(action)s” is not possible while the order is in “%(state)s”.")
-            % {"action": name, "state": order.get_state_display()}
+            % {"action": label, "state": order.get_state_display()}
         )
     if not spec.has_perm(order, by):
         raise OrderPermissionError()
@@ -388,6 +400,7 @@ def order_amend(*, order: Order, lines: list[LineInput], by, note: str = "") -> 
         previous_lines = _snapshot_lines(locked)
         locked.lines.all().delete()
         _write_lines(locked, prepared)
+        _apply_totals(locked, prepared)
         return _apply_transition(
             locked, "amend", by=by, note=note, payload={"previous_lines": previous_lines}
         )

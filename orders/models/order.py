@@ -112,7 +112,7 @@ class Order(OrderLifecycle):
             models.Index(fields=["state", "state_changed_at"], name="order_state_since_idx"),
         ]
         permissions = [
-            ("act_as_client", _("Can act on the own company's orders as a client")),
+            ("act_as_client", _("Can act on their own company's orders as a client")),
             ("process_order", _("Can process orders through their stages")),
             ("handle_production", _("Can run production and shipping")),
             ("handle_delivery", _("Can update deliveries")),

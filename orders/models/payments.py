@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Payment(models.Model):
@@ -21,7 +22,7 @@ class Payment(models.Model):
         _("method"), max_length=16, choices=Method.choices, default=Method.BANK_TRANSFER
     )
     reference = models.CharField(
-        _("reference"),
+        pgettext_lazy("payment", "reference"),
         max_length=100,
         blank=True,
         help_text=_("Bank or provider reference; the same reference is recorded once."),

@@ -20,7 +20,7 @@ class Workflow(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("order kind"), max_length=16, choices=OrderKind.choices)
     customer_kind = models.CharField(
-        _("customers"), max_length=16, choices=CustomerKind.choices, blank=True, default=""
+        _("customer type"), max_length=16, choices=CustomerKind.choices, blank=True, default=""
     )
     category = models.ForeignKey(
         "catalog.Category",

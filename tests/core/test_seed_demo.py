@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from customers.models import Contact, Customer, LedgerEntry
+from orders.models import Order, OrderEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +14,8 @@ def _counts():
         Customer.objects.count(),
         Contact.objects.count(),
         LedgerEntry.objects.count(),
+        Order.objects.count(),
+        OrderEvent.objects.count(),
     )
 
 
@@ -31,3 +34,5 @@ def test_seed_demo_is_idempotent_and_prints_logins(capsys):
     assert Contact.objects.get(user__username="client1").customer.name == "ООО «Ромашка»"
     for customer in Customer.objects.exclude(inn=""):
         customer.full_clean()
+    states = set(Order.objects.values_list("state", flat=True))
+    assert {"request", "quote", "production", "delivery", "closed", "in_progress"} <= states

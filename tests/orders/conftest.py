@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.roles import Role
 from orders.lifecycle import DeliveryStatus, OrderKind, PaymentTerms, State
@@ -51,3 +51,10 @@ def blank_order(db):
         return OrderFactory(state=state, **kwargs)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in their English source; the product speaks Russian by default."""
+    with translation.override("en"):
+        yield

@@ -85,8 +85,8 @@ def test_post_paid_order_goes_to_production_unpaid_and_pays_after_delivery(manag
     order = order_transition(order=order, transition="start_production", by=manager)
     order = order_transition(order=order, transition="ship", by=manager)
     assert _refused(order, "request_payment", manager) == [
-        "Payment is not due now: a prepaid order pays before production, "
-        "a post-paid order after the client has received the delivery."
+        "Payment is not due now: prepaid orders are paid before production, "
+        "post-paid orders after the client has received the delivery."
     ]
     assert "The order is not fully paid yet." in _refused(order, "close", manager)
 

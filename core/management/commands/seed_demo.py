@@ -2,7 +2,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, STAFF, seed_staff
+from catalog.demo import seed_catalog
 from customers.demo import seed_customers
+from orders.demo import seed_orders
 
 
 class Command(BaseCommand):
@@ -12,6 +14,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             staff = seed_staff()
             client_logins = seed_customers(staff)
+            seed_catalog()
+            new_orders = seed_orders(staff)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data is ready. Logins (password for all: {DEMO_PASSWORD}):")
         )
@@ -19,3 +23,4 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<10} {role.label}")
         for username, customer_name in client_logins:
             self.stdout.write(f"  {username:<10} client of {customer_name}")
+        self.stdout.write(f"Demo orders created now: {new_orders}")
