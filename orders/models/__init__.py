@@ -1,10 +1,11 @@
 from orders.models.history import OrderEvent
-from orders.models.order import Order, OrderLine, OrderNumberSequence
+from orders.models.order import FeedCursor, Order, OrderLine, OrderNumberSequence
 from orders.models.payments import Payment
 from orders.models.quotes import Quote
 from orders.models.workflow import Workflow
 
 __all__ = [
+    "FeedCursor",
     "Order",
     "OrderEvent",
     "OrderLine",

@@ -27,12 +27,27 @@ class OrderEvent(models.Model):
     to_state = models.CharField(_("to state"), max_length=20, blank=True)
     note = models.TextField(_("note"), blank=True)
     payload = models.JSONField(_("details"), default=dict, blank=True)
+    feed_position = models.BigIntegerField(
+        _("change feed position"),
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("Given after commit, in the order events became visible (orders/feed.py)."),
+    )
 
     class Meta:
         verbose_name = _("order event")
         verbose_name_plural = _("order events")
         ordering = ["order", "id"]
-        indexes = [models.Index(fields=["order", "id"], name="order_event_order_idx")]
+        indexes = [
+            models.Index(fields=["order", "id"], name="order_event_order_idx"),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(feed_position__isnull=True),
+                name="order_event_unfed_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.action}: {self.from_state} → {self.to_state}"

@@ -22,6 +22,18 @@ class OrderNumberSequence(models.Model):
         return f"{self.year}: {self.last_value}"
 
 
+class FeedCursor(models.Model):
+    """The last change feed position given out; one row, locked while positions are assigned."""
+
+    last_position = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("change feed cursor")
+
+    def __str__(self):
+        return str(self.last_position)
+
+
 class Order(OrderLifecycle):
     class Channel(models.TextChoices):
         PORTAL = "portal", _("Client portal")
