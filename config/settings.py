@@ -48,12 +48,14 @@ INSTALLED_APPS = [
     "treebeard",
     "rest_framework",
     "drf_spectacular",
+    "django_celery_beat",
     "core",
     "accounts",
     "customers",
     "catalog",
     "orders",
     "notifications",
+    "api",
     "portals",
 ]
 
@@ -187,6 +189,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Schedules live in the database (django-celery-beat), so admins can see and change them.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
