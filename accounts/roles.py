@@ -86,6 +86,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CATALOG_VIEW,
         *_CATALOG_EDIT,
         "notifications.view_outboxmessage",
+        "notifications.view_delivery",
+        "notifications.change_delivery",
+        "notifications.view_notification",
+        "api.view_apiclient",
+        "api.add_apiclient",
+        "api.change_apiclient",
+        "api.view_webhooksubscription",
+        "api.add_webhooksubscription",
+        "api.change_webhooksubscription",
+        "api.delete_webhooksubscription",
     ],
 }
 

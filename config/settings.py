@@ -147,6 +147,14 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CRM <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+NOTIFICATIONS_STALE_SECONDS = env.int("NOTIFICATIONS_STALE_SECONDS", default=60)
+QUOTE_REMINDER_AFTER_HOURS = env.int("QUOTE_REMINDER_AFTER_HOURS", default=72)
+SERVICE_REMINDER_DAYS_BEFORE = env.int("SERVICE_REMINDER_DAYS_BEFORE", default=1)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -185,8 +193,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # Tasks never run longer than half of it (PITFALLS: redelivery after a dead worker).
     # The SQLAlchemy transport passes its options to create_engine, so only Redis gets it.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Short socket timeouts: a request that nudges a worker must not hang on a dead broker.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
 CELERY_RESULT_EXPIRES = 3600
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -197,10 +211,45 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["api.edge.StrictJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.KeysetPagination",
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.QueryFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_key": env.str("API_THROTTLE_RATE", default="1200/minute")},
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Order CRM API",
     "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "REST API v1 for accounting systems (1C-style). Authenticate with "
+        "`Authorization: Bearer <API key>` (keys: Django admin or `manage.py create_api_key`); "
+        "a read-scope key may only GET. Portal users' sessions may read within their own "
+        "permissions. Money is a decimal string; states are the lifecycle codes. Errors are "
+        "`application/problem+json` (RFC 9457) with `errors` mapping field paths to messages. "
+        "Create orders with an `Idempotency-Key` header to retry safely; sync changes through "
+        "`/api/v1/changes/`; receive them pushed through `/api/v1/webhooks/`."
+    ),
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "OrderKindEnum": "orders.lifecycle.OrderKind",
+        "OrderStateEnum": "orders.lifecycle.State",
+        "DeliveryStatusEnum": "orders.lifecycle.DeliveryStatus",
+        "PaymentTermsEnum": "orders.lifecycle.PaymentTerms",
+        "PaymentMethodEnum": "orders.models.Payment.Method",
+        "CustomerKindEnum": "customers.models.Customer.Kind",
+        "ItemKindEnum": "catalog.models.Item.Kind",
+        "VatRateEnum": "catalog.models.Item.VatRate",
+        "TransitionEnum": "api.serializers.TRANSITION_CHOICES",
+    },
 }
 
 LOGGING = {

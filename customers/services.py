@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from customers.models import Customer, LedgerEntry
@@ -39,3 +40,47 @@ def ledger_entry_post(
         return LedgerEntry.objects.get(
             customer=customer, account=account, kind=kind, reference=reference
         )
+
+
+def _customer_save(customer: Customer, fields: dict) -> Customer:
+    for name, value in fields.items():
+        setattr(customer, name, value)
+    customer.full_clean()
+    customer.save()
+    return customer
+
+
+def customer_create(*, fields: dict, by=None) -> Customer:
+    """A new customer from `fields` (model field names); raises ValidationError naming fields."""
+    return _customer_save(Customer(), fields)
+
+
+def customer_update(*, customer: Customer, fields: dict, by=None) -> Customer:
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        return _customer_save(locked, fields)
+
+
+def customer_upsert(*, external_id: str, fields: dict, by=None) -> tuple[Customer, bool]:
+    """Create or update the customer known by `external_id` in the accounting system.
+
+    Returns the customer and whether it was created. Two calls racing to create the same
+    customer both succeed: the loser's insert hits the unique constraint, and it updates
+    the winner's row instead.
+    """
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                customer = (
+                    Customer.objects.select_for_update().filter(external_id=external_id).first()
+                )
+                created = customer is None
+                if created:
+                    customer = Customer(external_id=external_id)
+                return _customer_save(customer, fields), created
+        except (IntegrityError, ValidationError):
+            # Another call created it between our read and our insert (its row fails our
+            # uniqueness check or our insert): the second attempt updates that row.
+            if attempt or not Customer.objects.filter(external_id=external_id).exists():
+                raise
+    raise AssertionError("unreachable")

@@ -20,9 +20,7 @@ def feed_assign_positions(*, batch: int = ASSIGN_BATCH) -> int:
     with transaction.atomic():
         cursor, _created = FeedCursor.objects.select_for_update().get_or_create(pk=1)
         pending = list(
-            OrderEvent.objects.filter(feed_position__isnull=True)
-            .order_by("id")
-            .only("id")[:batch]
+            OrderEvent.objects.filter(feed_position__isnull=True).order_by("id").only("id")[:batch]
         )
         if not pending:
             return 0

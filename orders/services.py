@@ -6,9 +6,10 @@ the API, the admin, tasks and commands call these functions and nothing else.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,7 +26,7 @@ from orders.errors import (
     OrderValidationError,
 )
 from orders.lifecycle import DeliveryStatus, OrderKind, State, initial_state_for
-from orders.models import Order, OrderEvent, OrderLine, Payment, Quote
+from orders.models import Order, OrderEvent, OrderLine, Payment, Quote, RecurringOrder
 from orders.numbering import order_number_next
 from orders.workflows import workflow_for
 
@@ -253,6 +254,7 @@ def order_create(
     service_date: date | None = None,
     service_place: str = "",
     priority: str = Order.Priority.NORMAL,
+    recurring: tuple[RecurringOrder, datetime] | None = None,
 ) -> Order:
     """Create an order in its first state with its lines, a number, a `created` event and an
     outbox row. Raises `OrderValidationError` naming every bad field; then nothing is saved."""
@@ -263,8 +265,10 @@ def order_create(
     prepared = _prepare_lines(lines, kind=kind)
     workflow = workflow_for(kind=kind, customer=customer, items=[line.item for line in prepared])
     with transaction.atomic():
+        now = timezone.now()
         order = Order(
             state=initial_state_for(kind),
+            state_changed_at=now,
             number=order_number_next(year=timezone.localdate().year),
             kind=kind,
             customer=customer,
@@ -279,8 +283,11 @@ def order_create(
             service_date=service_date,
             service_place=service_place,
             priority=priority,
+            recurring_schedule=recurring[0] if recurring else None,
+            recurring_run_at=recurring[1] if recurring else None,
         )
         _apply_totals(order, prepared)
+        _set_stage_deadline(order, now)
         try:
             with transaction.atomic():
                 order.save()
@@ -310,6 +317,13 @@ def _transition_spec(order: Order, name: str):
     if meta is None or name.startswith("_"):
         raise OrderTransitionError(_("Unknown action “%(name)s”.") % {"name": name})
     return method, meta.get_transition(order.state)
+
+
+def _set_stage_deadline(order: Order, now) -> None:
+    """Start the SLA clock of the state the order just entered (from its workflow, as now)."""
+    hours = (order.workflow.stage_sla_hours or {}).get(order.state) if order.workflow else None
+    order.sla_due_at = now + timedelta(hours=hours) if hours else None
+    order.sla_level = 0
 
 
 def _transition_label(order: Order, name: str) -> str:
@@ -343,6 +357,7 @@ def _apply_transition(
         method()
     order.version += 1
     order.state_changed_at = timezone.now()
+    _set_stage_deadline(order, order.state_changed_at)
     try:
         order.save()  # every field: amending also changed the totals
     except ConcurrentTransition as error:
@@ -606,3 +621,176 @@ def _bump(order: Order, *, fields=()) -> None:
     """Count the change, so a copy read before it is refused as stale."""
     order.version += 1
     order.save(update_fields=["version", "updated_at", *fields])
+
+
+# Reminders and escalations: called by the beat sweeps, each safe to run twice at once.
+
+
+def order_sla_escalate(*, order_id: int, now: datetime | None = None) -> str | None:
+    """Raise the next escalation of an order overdue at its stage; None when nothing is due.
+
+    First the manager is reminded; at twice the SLA the director. The due time is
+    re-checked under the row lock, so racing sweeps escalate once.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = (
+            Order.objects.select_for_update(of=("self",))
+            .select_related("workflow")
+            .get(pk=order_id)
+        )
+        if order.sla_due_at is None or order.sla_due_at > now:
+            return None
+        hours = (order.workflow.stage_sla_hours or {}).get(order.state) if order.workflow else None
+        if order.sla_level == 0 and hours:
+            action = "sla_breach"
+            order.sla_level = 1
+            order.sla_due_at = order.state_changed_at + timedelta(hours=2 * hours)
+        else:
+            action = "sla_escalation"
+            order.sla_level = 2
+            order.sla_due_at = None
+        order.save(update_fields=["sla_due_at", "sla_level"])
+        _record_event(
+            order,
+            action=action,
+            by=None,
+            from_state=order.state,
+            to_state=order.state,
+            payload={"level": order.sla_level, "sla_hours": hours},
+        )
+    return action
+
+
+def quote_remind_awaiting(*, quote_id: int) -> bool:
+    """Remind the client once about a sent quote they have not accepted."""
+    with transaction.atomic():
+        quote = Quote.objects.select_for_update().select_related("order").get(pk=quote_id)
+        if quote.status != Quote.Status.SENT or quote.reminded_at is not None:
+            return False
+        quote.reminded_at = timezone.now()
+        quote.save(update_fields=["reminded_at"])
+        _record_event(
+            quote.order,
+            action="quote_reminder",
+            by=None,
+            from_state=quote.order.state,
+            to_state=quote.order.state,
+            payload={"quote_version": quote.version},
+        )
+    return True
+
+
+def order_service_remind(*, order_id: int) -> bool:
+    """Remind the client and the manager once that the scheduled service is near."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.state != State.SERVICE or order.service_reminded_at is not None:
+            return False
+        order.service_reminded_at = timezone.now()
+        order.save(update_fields=["service_reminded_at"])
+        _record_event(
+            order,
+            action="service_reminder",
+            by=None,
+            from_state=order.state,
+            to_state=order.state,
+            payload={"service_date": str(order.service_date or "")},
+        )
+    return True
+
+
+# Recurring orders
+
+_PERIODS = {
+    RecurringOrder.Period.WEEKLY: relativedelta(weeks=1),
+    RecurringOrder.Period.BIWEEKLY: relativedelta(weeks=2),
+    RecurringOrder.Period.MONTHLY: relativedelta(months=1),
+    RecurringOrder.Period.QUARTERLY: relativedelta(months=3),
+}
+
+
+def recurring_order_create(
+    *, order: Order, period: str, by, first_run_at: datetime | None = None
+) -> RecurringOrder:
+    """Repeat `order` every `period`; the first new order comes one period from now."""
+    if period not in _PERIODS:
+        raise OrderValidationError({"period": [_("Choose a period from the list.")]})
+    if order.kind == OrderKind.SUPPORT:
+        raise OrderValidationError({"order": [_("Support requests cannot be repeated.")]})
+    if not (_may_process(order, by) or (by is not None and order.belongs_to_client_user(by))):
+        raise OrderPermissionError()
+    with transaction.atomic():
+        schedule = RecurringOrder.objects.create(
+            source_order=order,
+            period=period,
+            next_run_at=first_run_at or timezone.now() + _PERIODS[period],
+            created_by=by,
+        )
+        _record_event(
+            order,
+            action="recurring_created",
+            by=by,
+            from_state=order.state,
+            to_state=order.state,
+            payload={"schedule_id": schedule.pk, "period": period},
+        )
+    return schedule
+
+
+def recurring_order_run(*, schedule_id: int, now: datetime | None = None) -> Order | None:
+    """Create the order a due schedule owes, exactly once, and move the schedule on.
+
+    The schedule row is locked (skipped while another sweep holds it) and its due time
+    re-checked; a unique constraint on (schedule, run time) backs this up.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        schedule = (
+            RecurringOrder.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("source_order__customer", "source_order__contact")
+            .filter(pk=schedule_id, is_active=True, next_run_at__lte=now)
+            .first()
+        )
+        if schedule is None:
+            return None
+        run_at = schedule.next_run_at
+        source = schedule.source_order
+        lines = [
+            LineInput(
+                item=line.item,
+                quantity=line.quantity,
+                discount_percent=line.discount_percent,
+                custom_values=line.custom_values,
+            )
+            for line in source.lines.select_related("item__category")
+        ]
+        schedule.next_run_at = run_at + _PERIODS[schedule.period]
+        while schedule.next_run_at <= now:  # a long outage owes one order, not a backlog
+            schedule.next_run_at += _PERIODS[schedule.period]
+        schedule.save(update_fields=["next_run_at"])
+        try:
+            with transaction.atomic():
+                order = order_create(
+                    customer=source.customer,
+                    contact=source.contact,
+                    kind=source.kind,
+                    lines=lines,
+                    by=None,
+                    channel=source.channel,
+                    payment_terms=source.payment_terms,
+                    currency=source.currency,
+                    comment=source.comment,
+                    recurring=(schedule, run_at),
+                )
+        except OrderValidationError as error:
+            _record_event(
+                source,
+                action="recurring_failed",
+                by=None,
+                from_state=source.state,
+                to_state=source.state,
+                payload={"schedule_id": schedule.pk, "errors": error.errors},
+            )
+            return None
+    return order

@@ -2,6 +2,7 @@ from orders.models.history import OrderEvent
 from orders.models.order import FeedCursor, Order, OrderLine, OrderNumberSequence
 from orders.models.payments import Payment
 from orders.models.quotes import Quote
+from orders.models.recurring import RecurringOrder
 from orders.models.workflow import Workflow
 
 __all__ = [
@@ -12,5 +13,6 @@ __all__ = [
     "OrderNumberSequence",
     "Payment",
     "Quote",
+    "RecurringOrder",
     "Workflow",
 ]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orders.lifecycle import DeliveryStatus, OrderKind, OrderLifecycle, PaymentTerms
@@ -102,8 +103,25 @@ class Order(OrderLifecycle):
     expected_delivery_date = models.DateField(_("expected delivery"), null=True, blank=True)
     contract_signed_at = models.DateTimeField(_("contract signed"), null=True, blank=True)
     cancel_reason = models.TextField(_("cancellation reason"), blank=True)
+    recurring_schedule = models.ForeignKey(
+        "orders.RecurringOrder",
+        verbose_name=_("created by schedule"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    recurring_run_at = models.DateTimeField(_("scheduled for"), null=True, blank=True)
+    sla_due_at = models.DateTimeField(
+        _("stage deadline"),
+        null=True,
+        blank=True,
+        help_text=_("When the order is overdue at its current stage (from the workflow's SLA)."),
+    )
+    sla_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    service_reminded_at = models.DateTimeField(_("service reminder sent"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
-    state_changed_at = models.DateTimeField(_("in this state since"), auto_now_add=True)
+    state_changed_at = models.DateTimeField(_("in this state since"), default=timezone.now)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
@@ -117,11 +135,28 @@ class Order(OrderLifecycle):
                 condition=~Q(external_id=""),
                 name="order_external_id_unique_when_set",
             ),
+            # One order per schedule run, even if two beat ticks race past the row lock.
+            models.UniqueConstraint(
+                fields=["recurring_schedule", "recurring_run_at"],
+                condition=Q(recurring_schedule__isnull=False),
+                name="order_one_per_recurring_run",
+            ),
         ]
         indexes = [
             models.Index(fields=["customer", "-created_at"], name="order_customer_created_idx"),
             models.Index(fields=["manager", "state"], name="order_manager_state_idx"),
             models.Index(fields=["state", "state_changed_at"], name="order_state_since_idx"),
+            # Reminder sweeps read only what is due: cost grows with due rows, not all orders.
+            models.Index(
+                fields=["sla_due_at"],
+                condition=Q(sla_due_at__isnull=False),
+                name="order_sla_due_idx",
+            ),
+            models.Index(
+                fields=["service_date"],
+                condition=Q(state="service", service_reminded_at__isnull=True),
+                name="order_service_due_idx",
+            ),
         ]
         permissions = [
             ("act_as_client", _("Can act on their own company's orders as a client")),

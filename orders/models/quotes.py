@@ -30,6 +30,7 @@ class Quote(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -40,6 +41,13 @@ class Quote(models.Model):
         ordering = ["order", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["order", "version"], name="quote_version_unique"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["sent_at"],
+                condition=models.Q(status="sent", reminded_at__isnull=True),
+                name="quote_awaiting_idx",
+            ),
         ]
 
     def __str__(self):

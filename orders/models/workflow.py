@@ -40,6 +40,15 @@ class Workflow(models.Model):
         choices=PaymentTerms.choices,
         default=PaymentTerms.PREPAY,
     )
+    stage_sla_hours = models.JSONField(
+        _("stage SLA, hours"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Hours an order may stay in a state before it is escalated, e.g. "
+            '{"request": 4, "quote": 48}.'
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

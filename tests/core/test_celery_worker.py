@@ -16,11 +16,11 @@ pytestmark = [
 ]
 
 
-def test_task_round_trips_through_a_real_worker(celery_worker_queue):
+def test_task_round_trips_through_a_real_worker(celery_worker):
     UserFactory.create_batch(3)
     token = uuid.uuid4().hex
 
-    result = ping_task.apply_async(args=[token], queue=celery_worker_queue)
+    result = ping_task.delay(token)
 
     assert result.get(timeout=90) == {
         "echo": token,

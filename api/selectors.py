@@ -1,0 +1,46 @@
+from django.db.models import QuerySet
+
+from api.keys import key_matches, key_prefix
+from api.models import ApiClient, WebhookSubscription
+from orders.feed import feed_assign_positions, feed_events_after
+from orders.models import OrderEvent
+
+
+def api_client_for_key(key: str) -> ApiClient | None:
+    """The active client this key belongs to, with its user; None for any other key."""
+    prefix = key_prefix(key)
+    if prefix is None:
+        return None
+    client = (
+        ApiClient.objects.select_related("user")
+        .filter(key_prefix=prefix, revoked_at__isnull=True)
+        .first()
+    )
+    if client is None or not key_matches(key, client.key_hash):
+        return None
+    return client
+
+
+def webhook_subscription_list_for_client(*, client: ApiClient) -> QuerySet[WebhookSubscription]:
+    return WebhookSubscription.objects.filter(client=client).order_by("id")
+
+
+def webhook_subscriptions_for_topic(*, topic: str) -> list[WebhookSubscription]:
+    """Active subscriptions of active clients that want `topic` (for webhook delivery).
+
+    Matched in Python: the table is small, and SQLite has no JSON containment lookup.
+    """
+    candidates = WebhookSubscription.objects.filter(
+        is_active=True, client__revoked_at__isnull=True
+    ).select_related("client")
+    return [subscription for subscription in candidates if subscription.matches(topic)]
+
+
+def change_feed_after(*, position: int, limit: int) -> list[OrderEvent]:
+    """Order events after `position` in the order they became visible, with their orders.
+
+    Positions are handed out first, so an event committed since the last read is
+    included now or in a later page, never skipped.
+    """
+    feed_assign_positions()
+    return list(feed_events_after(position=position, limit=limit))

@@ -1,0 +1,477 @@
+"""Translation between JSON and the services' arguments; no business rules here."""
+
+from decimal import Decimal
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.models import WebhookSubscription
+from api.webhooks import ORDER_ALL_TOPICS, SIGNING_DESCRIPTION, order_topics
+from catalog.models import Category, Item
+from customers.models import Customer
+from orders.lifecycle import DeliveryStatus, OrderKind, PaymentTerms, State
+from orders.models import Order, OrderEvent, OrderLine, Payment
+from orders.services import LineInput
+
+EXTERNAL_ID_MAX_LENGTH = 100
+
+# Customers and items
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            "external_id",
+            "kind",
+            "name",
+            "inn",
+            "kpp",
+            "email",
+            "phone",
+            "address",
+            "discount_percent",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        # Uniqueness is the service's check (with the database constraint behind it).
+        validators = []
+
+
+class CustomerUpsertSerializer(CustomerSerializer):
+    """The external ID comes from the URL."""
+
+    class Meta(CustomerSerializer.Meta):
+        read_only_fields = [*CustomerSerializer.Meta.read_only_fields, "external_id"]
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text=_("Catalog category ID."),
+    )
+
+    class Meta:
+        model = Item
+        fields = [
+            "id",
+            "external_id",
+            "sku",
+            "kind",
+            "name",
+            "description",
+            "category",
+            "unit",
+            "price",
+            "vat_rate",
+            "is_active",
+            "in_stock",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        validators = []
+        extra_kwargs = {"sku": {"validators": []}}
+
+
+class ItemUpsertSerializer(ItemSerializer):
+    class Meta(ItemSerializer.Meta):
+        read_only_fields = [*ItemSerializer.Meta.read_only_fields, "external_id"]
+
+
+# Orders, as read
+
+
+class CustomerBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Customer
+        fields = ["id", "external_id", "name", "kind"]
+
+
+class ItemBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Item
+        fields = ["id", "external_id", "sku"]
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    item = ItemBriefSerializer()
+    price = serializers.DecimalField(source="unit_price", max_digits=14, decimal_places=2)
+    total = serializers.DecimalField(source="line_total", max_digits=14, decimal_places=2)
+    options = serializers.DictField(
+        source="custom_values", help_text=_("Answers to the item's order form.")
+    )
+
+    class Meta:
+        model = OrderLine
+        fields = [
+            "position",
+            "item",
+            "name",
+            "quantity",
+            "unit",
+            "price",
+            "discount_percent",
+            "vat_rate",
+            "total",
+            "options",
+        ]
+
+
+class OrderEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField(help_text=_("Who acted; null for the system."))
+
+    class Meta:
+        model = OrderEvent
+        fields = ["id", "action", "from_state", "to_state", "note", "actor", "created_at"]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_actor(self, event) -> str | None:
+        return str(event.actor) if event.actor_id else None
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Payment
+        fields = ["id", "amount", "method", "reference", "paid_at", "created_at"]
+
+
+class DeliverySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        source="delivery_status", choices=DeliveryStatus.choices, allow_blank=True
+    )
+    carrier = serializers.CharField()
+    tracking_number = serializers.CharField()
+    expected_date = serializers.DateField(source="expected_delivery_date", allow_null=True)
+
+
+class DocumentLinkSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text=_("Document kind, e.g. invoice or contract."))
+    title = serializers.CharField()
+    url = serializers.URLField()
+
+
+class OrderSummarySerializer(serializers.ModelSerializer):
+    customer = CustomerBriefSerializer()
+    state = serializers.ChoiceField(choices=State.choices)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "number",
+            "kind",
+            "state",
+            "customer",
+            "external_id",
+            "payment_terms",
+            "currency",
+            "total",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class OrderDetailSerializer(OrderSummarySerializer):
+    lines = OrderLineSerializer(many=True)
+    events = OrderEventSerializer(many=True)
+    payments = PaymentSerializer(many=True)
+    amount_paid = serializers.SerializerMethodField()
+    delivery = DeliverySerializer(source="*")
+    documents = serializers.SerializerMethodField(
+        help_text=_("Links to the order's documents (quotes, contracts, invoices).")
+    )
+
+    class Meta(OrderSummarySerializer.Meta):
+        fields = [
+            *OrderSummarySerializer.Meta.fields,
+            "channel",
+            "priority",
+            "subtotal",
+            "discount_total",
+            "vat_total",
+            "amount_paid",
+            "comment",
+            "service_date",
+            "service_place",
+            "delivery",
+            "cancel_reason",
+            "state_changed_at",
+            "lines",
+            "payments",
+            "events",
+            "documents",
+        ]
+
+    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
+    def get_amount_paid(self, order) -> str:
+        # From the prefetched payments: no query per order.
+        return str(sum((payment.amount for payment in order.payments.all()), Decimal("0.00")))
+
+    @extend_schema_field(DocumentLinkSerializer(many=True))
+    def get_documents(self, order) -> list:
+        return []
+
+
+# Orders, as written
+
+
+class ReferenceSerializer(serializers.Serializer):
+    """An object given by our ID or by its ID in the accounting system: exactly one of them."""
+
+    id = serializers.IntegerField(min_value=1, required=False)
+    external_id = serializers.CharField(max_length=EXTERNAL_ID_MAX_LENGTH, required=False)
+
+    def validate(self, attrs):
+        if len(attrs) != 1:
+            raise serializers.ValidationError(_("Give exactly one of “id” and “external_id”."))
+        return attrs
+
+
+def _reference_filter(reference: dict) -> dict:
+    return {"pk": reference["id"]} if "id" in reference else reference
+
+
+class OrderLineInputSerializer(serializers.Serializer):
+    item = ReferenceSerializer()
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=Decimal("0.001"))
+    price = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text=_("Unit price; the catalog price when left out."),
+    )
+    discount_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, max_value=100, default=0
+    )
+    options = serializers.DictField(
+        child=serializers.JSONField(),
+        default=dict,
+        help_text=_("Answers to the item's order form, by field identifier."),
+    )
+
+
+class OrderCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=OrderKind.choices)
+    customer = ReferenceSerializer()
+    lines = OrderLineInputSerializer(
+        many=True, default=list, help_text=_("At least one, except for support requests.")
+    )
+    external_id = serializers.CharField(
+        max_length=EXTERNAL_ID_MAX_LENGTH,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text=_("The order's ID in the accounting system; unique where set."),
+    )
+    comment = serializers.CharField(required=False, default="", allow_blank=True, max_length=10000)
+    payment_terms = serializers.ChoiceField(
+        choices=PaymentTerms.choices,
+        required=False,
+        allow_null=True,
+        help_text=_("The workflow's terms when left out."),
+    )
+    currency = serializers.RegexField(r"^[A-Z]{3}\Z", required=False, default="RUB")
+    priority = serializers.ChoiceField(choices=Order.Priority.choices, default="normal")
+    service_date = serializers.DateField(required=False, allow_null=True)
+    service_place = serializers.CharField(
+        required=False, default="", allow_blank=True, max_length=255
+    )
+
+    def validate_customer(self, reference):
+        customer = Customer.objects.filter(**_reference_filter(reference)).first()
+        if customer is None:
+            raise serializers.ValidationError(_("No such customer."))
+        return customer
+
+    def validate_lines(self, lines):
+        """Find every line's item with two queries, whatever the number of lines."""
+        ids = [line["item"]["id"] for line in lines if "id" in line["item"]]
+        external_ids = [
+            line["item"]["external_id"] for line in lines if "external_id" in line["item"]
+        ]
+        found = Item.objects.select_related("category")
+        by_id = {item.pk: item for item in found.filter(pk__in=ids)} if ids else {}
+        by_external_id = (
+            {item.external_id: item for item in found.filter(external_id__in=external_ids)}
+            if external_ids
+            else {}
+        )
+        errors, resolved = [], []
+        for line in lines:
+            reference = line["item"]
+            item = (
+                by_id.get(reference["id"])
+                if "id" in reference
+                else by_external_id.get(reference["external_id"])
+            )
+            errors.append({} if item else {"item": [_("No such item in the catalog.")]})
+            resolved.append({**line, "item": item})
+        if any(errors):
+            raise serializers.ValidationError(errors)
+        return resolved
+
+    def service_arguments(self) -> dict:
+        data = dict(self.validated_data)
+        data["lines"] = [
+            LineInput(
+                item=line["item"],
+                quantity=line["quantity"],
+                unit_price=line.get("price"),
+                discount_percent=line["discount_percent"],
+                custom_values=line["options"],
+            )
+            for line in data["lines"]
+        ]
+        return data
+
+
+# The service names line fields as the model does; the API as the contract does.
+SERVICE_FIELD_NAMES = {"unit_price": "price", "custom_values": "options"}
+
+
+def api_field_path(path: str) -> str:
+    return ".".join(SERVICE_FIELD_NAMES.get(part, part) for part in path.split("."))
+
+
+class BulkOrderCreateSerializer(serializers.Serializer):
+    orders = serializers.ListField(
+        child=serializers.DictField(),
+        min_length=1,
+        max_length=1000,
+        help_text=_("Up to 1,000 orders, each shaped as for creating one order."),
+    )
+
+
+class BulkResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text=_("Position of the order in the request."))
+    status = serializers.ChoiceField(
+        choices=[("created", _("Created")), ("rejected", _("Rejected"))]
+    )
+    order = OrderSummarySerializer(required=False, allow_null=True)
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=_("Why the order was rejected: field paths mapped to messages."),
+    )
+
+
+class BulkResponseSerializer(serializers.Serializer):
+    results = BulkResultSerializer(many=True)
+
+
+# Amending is left out: it needs new lines, which this endpoint does not take.
+TRANSITION_CHOICES = sorted(
+    {
+        (t.name, t.custom.get("label", t.name))
+        for t in Order._meta.get_field("state").get_all_transitions(Order)
+        if not t.custom.get("internal")
+    },
+    key=lambda choice: choice[0],
+)
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    transition = serializers.ChoiceField(choices=TRANSITION_CHOICES)
+    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=10000)
+    reason = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=10000,
+        help_text=_("Required to cancel: kept for analytics."),
+    )
+    expected_version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_(
+            "The order's `version` you acted on; 409 if it changed since. "
+            "The `If-Match` header does the same."
+        ),
+    )
+
+
+class TransitionOptionSerializer(serializers.Serializer):
+    name = serializers.ChoiceField(choices=TRANSITION_CHOICES)
+    target = serializers.ChoiceField(choices=State.choices)
+    label = serializers.CharField()
+    requires_reason = serializers.BooleanField()
+
+
+class PaymentInputSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )
+    paid_at = serializers.DateTimeField(required=False, allow_null=True)
+    reference = serializers.CharField(
+        max_length=100,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text=_("Bank reference; a payment with the same reference is recorded once."),
+    )
+    method = serializers.ChoiceField(choices=Payment.Method.choices, default="bank_transfer")
+
+
+class ShipmentInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=DeliveryStatus.choices, required=False)
+    carrier = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    tracking_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    expected_date = serializers.DateField(required=False)
+    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=10000)
+
+
+# Change feed
+
+
+class ChangeSerializer(serializers.Serializer):
+    cursor = serializers.CharField(help_text=_("Pass as `after` to read what came after this."))
+    order = serializers.IntegerField(source="order_id", help_text=_("Order ID."))
+    number = serializers.CharField(source="order.number")
+    state = serializers.ChoiceField(
+        source="to_state", choices=State.choices, help_text=_("The order's state after the change.")
+    )
+    action = serializers.CharField(
+        help_text=_("What happened: created, a transition name, payment_recorded, …")
+    )
+    changed_at = serializers.DateTimeField(source="created_at")
+
+
+class ChangesPageSerializer(serializers.Serializer):
+    results = ChangeSerializer(many=True)
+    next = serializers.CharField(
+        help_text=_("Cursor for the next request; the same cursor when nothing is new.")
+    )
+
+
+# Webhooks
+
+
+class WebhookSubscriptionSerializer(serializers.ModelSerializer):
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=[ORDER_ALL_TOPICS, *order_topics()]),
+        min_length=1,
+        help_text=_("Topics to receive; “order.*” is every order topic."),
+    )
+    secret = serializers.CharField(
+        read_only=True,
+        help_text=format_lazy("{} {}", _("Signing secret of the deliveries."), SIGNING_DESCRIPTION),
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["id", "url", "events", "secret", "is_active", "created_at"]
+        read_only_fields = ["id", "secret", "created_at"]

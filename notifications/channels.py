@@ -1,0 +1,155 @@
+"""The three ways a delivery leaves: email, an in-app notification, a signed webhook."""
+
+import json
+import time
+import urllib.error
+import urllib.request
+
+from django.apps import apps
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from notifications.messages import MESSAGES
+from notifications.models import Delivery, Notification
+from notifications.webhooks import webhook_signature
+
+
+class WebhookError(Exception):
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        self.status = status
+
+
+def _order_for(delivery):
+    from orders.models import Order
+
+    message = delivery.outbox_message
+    if message.aggregate_type != "order":
+        return None
+    return (
+        Order.objects.select_related("customer", "manager", "contact")
+        .prefetch_related("lines")
+        .filter(pk=message.aggregate_id)
+        .first()
+    )
+
+
+def _order_url(order, delivery) -> str:
+    # Clients read orders in their portal, staff on the desk; both pages come with the portals.
+    portal = (
+        "portals_client:home"
+        if delivery.recipient is None
+        or delivery.recipient.has_perm("accounts.access_client_portal")
+        else "portals_manager:home"
+    )
+    return f"{settings.SITE_URL}{reverse(portal)}"
+
+
+def render_message(delivery) -> dict:
+    """Subject, text and HTML of a delivery, in the recipient's language."""
+    spec = MESSAGES[delivery.message_key]
+    order = _order_for(delivery)
+    with translation.override(delivery.language or "ru"):
+        context = {
+            "message": spec,
+            "headline": str(spec.headline),
+            "order": order,
+            "payload": delivery.outbox_message.payload,
+            "recipient": delivery.recipient,
+            "url": _order_url(order, delivery) if order else settings.SITE_URL,
+        }
+        subject = str(spec.subject) % {"number": order.number if order else ""}
+        return {
+            "subject": subject,
+            "headline": context["headline"],
+            "text": render_to_string("notifications/email/message.txt", context),
+            "html": render_to_string("notifications/email/message.html", context),
+            "url": context["url"],
+            "order": order,
+        }
+
+
+def _send_email(delivery) -> None:
+    rendered = render_message(delivery)
+    email = EmailMultiAlternatives(
+        subject=rendered["subject"],
+        body=rendered["text"],
+        to=[delivery.address],
+        headers={"X-CRM-Delivery": str(delivery.pk)},
+    )
+    email.attach_alternative(rendered["html"], "text/html")
+    email.send(fail_silently=False)
+
+
+def _create_in_app(delivery) -> None:
+    rendered = render_message(delivery)
+    Notification.objects.get_or_create(
+        delivery=delivery,
+        defaults={
+            "recipient": delivery.recipient,
+            "title": rendered["subject"],
+            "body": rendered["headline"],
+            "url": rendered["url"],
+            "order": rendered["order"],
+        },
+    )
+
+
+def _post_webhook(delivery) -> int:
+    subscription_model = apps.get_model("api", "WebhookSubscription")
+    subscription = (
+        subscription_model.objects.select_related("client")
+        .filter(pk=delivery.subscription_id)
+        .first()
+    )
+    if subscription is None or not subscription.is_active or subscription.client.revoked_at:
+        raise WebhookError("The subscription was removed, switched off or its key revoked.")
+    message = delivery.outbox_message
+    body = json.dumps(
+        {
+            "id": str(message.event_id),
+            "topic": message.topic,
+            "created_at": message.created_at.isoformat(),
+            "data": message.payload,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    ).encode()
+    timestamp = int(time.time())
+    request = urllib.request.Request(  # noqa: S310 - the URL is an admin-registered https/http endpoint
+        delivery.address,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "OrderCRM-Webhooks/1",
+            "X-Webhook-Id": str(message.event_id),
+            "X-Webhook-Event": message.topic,
+            "X-Webhook-Timestamp": str(timestamp),
+            "X-Signature": webhook_signature(
+                secret=subscription.secret, timestamp=timestamp, body=body
+            ),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
+            return response.status
+    except urllib.error.HTTPError as error:
+        raise WebhookError(f"HTTP {error.code}", status=error.code) from error
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        raise WebhookError(str(error)) from error
+
+
+def send(delivery) -> int | None:
+    if delivery.channel == Delivery.Channel.EMAIL:
+        _send_email(delivery)
+        return None
+    if delivery.channel == Delivery.Channel.IN_APP:
+        _create_in_app(delivery)
+        return None
+    if delivery.channel == Delivery.Channel.WEBHOOK:
+        return _post_webhook(delivery)
+    raise ValueError(f"Unknown channel {delivery.channel}")

@@ -1,0 +1,184 @@
+"""What each event tells whom: the built-in rules and texts of the notifications.
+
+Rules map an outbox topic to messages; a message names its audience (the order's
+client, its manager, the director) and its channels. The texts come from the seed
+texts' promise: the client always knows what happens with the order and whom to call.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+CLIENT, MANAGER, DIRECTOR = "client", "manager", "director"
+EMAIL, IN_APP = "email", "in_app"
+
+
+@dataclass(frozen=True)
+class Message:
+    key: str
+    subject: str
+    headline: str
+    audiences: tuple[str, ...]
+    channels: tuple[str, ...] = (EMAIL, IN_APP)
+
+
+MESSAGES = {
+    message.key: message
+    for message in [
+        Message(
+            "order_received",
+            _("Order %(number)s received"),
+            _("Thank you! We have received your order and will contact you shortly."),
+            (CLIENT,),
+        ),
+        Message(
+            "new_request",
+            _("New order %(number)s"),
+            _("A new order came in and waits for processing."),
+            (MANAGER,),
+            (IN_APP,),
+        ),
+        Message(
+            "quote_ready",
+            _("Commercial proposal for order %(number)s"),
+            _("Your commercial proposal is ready. Please review and accept it in your account."),
+            (CLIENT,),
+        ),
+        Message(
+            "quote_accepted",
+            _("Quote for order %(number)s accepted"),
+            _("The client accepted the commercial proposal."),
+            (MANAGER,),
+            (IN_APP,),
+        ),
+        Message(
+            "contract_ready",
+            _("Contract for order %(number)s"),
+            _("The contract for your order is being prepared for signing."),
+            (CLIENT,),
+        ),
+        Message(
+            "invoice_issued",
+            _("Invoice for order %(number)s"),
+            _("An invoice has been issued for your order. You can pay it in your account."),
+            (CLIENT,),
+        ),
+        Message(
+            "payment_received",
+            _("Payment received for order %(number)s"),
+            _("The payment for the order has been received. Thank you!"),
+            (CLIENT, MANAGER),
+        ),
+        Message(
+            "in_production",
+            _("Order %(number)s is in production"),
+            _("Your order is being made and assembled."),
+            (CLIENT,),
+        ),
+        Message(
+            "shipped",
+            _("Order %(number)s has been shipped"),
+            _("Your order is on its way."),
+            (CLIENT,),
+        ),
+        Message(
+            "delay_notice",
+            _("New delivery date for order %(number)s"),
+            _("The expected delivery date of the order has changed. We apologise for the delay."),
+            (CLIENT, MANAGER),
+        ),
+        Message(
+            "delivered",
+            _("Order %(number)s delivered"),
+            _("The order has been delivered."),
+            (CLIENT, MANAGER),
+        ),
+        Message(
+            "feedback_request",
+            _("How did we do with order %(number)s?"),
+            _("Your order is complete. Please rate it and leave a comment in your account."),
+            (CLIENT,),
+        ),
+        Message(
+            "order_cancelled",
+            _("Order %(number)s cancelled"),
+            _("The order has been cancelled."),
+            (CLIENT, MANAGER),
+        ),
+        Message(
+            "service_scheduled",
+            _("Service for order %(number)s scheduled"),
+            _("After-sales service for your order has been scheduled."),
+            (CLIENT,),
+        ),
+        Message(
+            "service_due",
+            _("Service for order %(number)s is due soon"),
+            _("The scheduled service of the order is coming up."),
+            (CLIENT, MANAGER),
+        ),
+        Message(
+            "ticket_reply",
+            _("Reply to your request %(number)s"),
+            _("We have replied to your request and are waiting for your answer."),
+            (CLIENT,),
+        ),
+        Message(
+            "ticket_resolved",
+            _("Your request %(number)s is resolved"),
+            _("We consider your request resolved. If not, reopen it in your account."),
+            (CLIENT,),
+        ),
+        Message(
+            "sla_breach",
+            _("Order %(number)s is overdue at its stage"),
+            _("The order has stayed at its current stage longer than allowed."),
+            (MANAGER,),
+        ),
+        Message(
+            "sla_escalation",
+            _("Escalation: order %(number)s is still overdue"),
+            _("The order is still stuck at its stage; the manager has been reminded before."),
+            (DIRECTOR,),
+        ),
+        Message(
+            "quote_awaiting",
+            _("Your commercial proposal for order %(number)s awaits your answer"),
+            _("The commercial proposal is still waiting for your acceptance."),
+            (CLIENT,),
+        ),
+    ]
+}
+
+# Outbox topic (and, for some, a detail of the event) -> messages.
+TOPIC_MESSAGES = {
+    "order.created": ["order_received", "new_request"],
+    "order.quote_sent": ["quote_ready"],
+    "order.quote_accepted": ["quote_accepted"],
+    "order.prepare_contract": ["contract_ready"],
+    "order.request_payment": ["invoice_issued"],
+    "order.payment_recorded": ["payment_received"],
+    "order.start_production": ["in_production"],
+    "order.ship": ["shipped"],
+    "order.close": ["feedback_request"],
+    "order.cancel": ["order_cancelled"],
+    "order.schedule_service": ["service_scheduled"],
+    "order.ask_client": ["ticket_reply"],
+    "order.resolve": ["ticket_resolved"],
+    "order.sla_breach": ["sla_breach"],
+    "order.sla_escalation": ["sla_escalation"],
+    "order.quote_reminder": ["quote_awaiting"],
+    "order.service_reminder": ["service_due"],
+}
+
+
+def messages_for(topic: str, payload: dict) -> list[Message]:
+    keys = list(TOPIC_MESSAGES.get(topic, []))
+    if topic == "order.delivery_updated":
+        changes = payload.get("changes", {})
+        date_change = changes.get("expected_delivery_date")
+        if date_change and date_change.get("old") and date_change["new"] > date_change["old"]:
+            keys.append("delay_notice")
+        if changes.get("delivery_status", {}).get("new") == "handed_to_client":
+            keys.append("delivered")
+    return [MESSAGES[key] for key in keys]

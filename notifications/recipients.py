@@ -1,0 +1,41 @@
+"""Who a message's audience is for one order."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+
+from accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user: object | None
+    email: str
+    language: str
+
+    @property
+    def key(self) -> str:
+        return f"user-{self.user.pk}" if self.user is not None else f"email-{self.email.lower()}"
+
+
+def _of_user(user) -> Recipient | None:
+    if user is None or not user.is_active:
+        return None
+    return Recipient(user=user, email=user.email, language=user.language or "ru")
+
+
+def recipients_for(audience: str, order) -> list[Recipient]:
+    if audience == "client":
+        contact = order.contact
+        if contact is not None and contact.user_id is not None:
+            recipient = _of_user(contact.user)
+            return [recipient] if recipient else []
+        email = (contact.email if contact else "") or order.customer.email
+        return [Recipient(user=None, email=email, language="ru")] if email else []
+    if audience == "manager":
+        recipient = _of_user(order.manager or order.customer.manager)
+        return [recipient] if recipient else []
+    if audience == "director":
+        directors = get_user_model().objects.filter(groups__name=Role.DIRECTOR, is_active=True)
+        return [r for r in (_of_user(user) for user in directors) if r]
+    return []
