@@ -103,7 +103,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": env.str("TEST_DATABASE_NAME", default=str(VAR_DIR / "test-db.sqlite3"))
     }
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # The web server, workers and beat write to one file: take the write lock when a
+    # transaction starts (waiting up to `timeout`), instead of failing at once with
+    # "database is locked" when a reader later tries to write; WAL lets reads go on.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
