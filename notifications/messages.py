@@ -130,6 +130,12 @@ MESSAGES = {
             (CLIENT,),
         ),
         Message(
+            "invoice_unpaid",
+            _("Invoice for order %(number)s is not paid yet"),
+            _("We have not received the payment for the order yet. Please pay the invoice."),
+            (CLIENT,),
+        ),
+        Message(
             "sla_breach",
             _("Order %(number)s is overdue at its stage"),
             _("The order has stayed at its current stage longer than allowed."),
@@ -169,6 +175,7 @@ TOPIC_MESSAGES = {
     "order.sla_escalation": ["sla_escalation"],
     "order.quote_reminder": ["quote_awaiting"],
     "order.service_reminder": ["service_due"],
+    "order.payment_reminder": ["invoice_unpaid"],
 }
 
 

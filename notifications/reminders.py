@@ -12,6 +12,7 @@ from django.utils import timezone
 from orders.lifecycle import State
 from orders.models import Order, Quote, RecurringOrder
 from orders.services import (
+    order_payment_remind,
     order_service_remind,
     order_sla_escalate,
     quote_remind_awaiting,
@@ -45,7 +46,13 @@ def reminders_sweep(now=None) -> dict:
         + timedelta(days=settings.SERVICE_REMINDER_DAYS_BEFORE),
     ).values_list("pk", flat=True)[:BATCH]
     services = sum(order_service_remind(order_id=pk) for pk in service_ids)
-    return {"escalated": escalated, "quotes": quotes, "services": services}
+    unpaid_ids = Order.objects.filter(
+        state=State.PAYMENT,
+        payment_reminded_at__isnull=True,
+        state_changed_at__lte=now - timedelta(hours=settings.PAYMENT_REMINDER_AFTER_HOURS),
+    ).values_list("pk", flat=True)[:BATCH]
+    unpaid = sum(order_payment_remind(order_id=pk) for pk in unpaid_ids)
+    return {"escalated": escalated, "quotes": quotes, "services": services, "unpaid": unpaid}
 
 
 def recurring_sweep(now=None) -> int:

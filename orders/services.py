@@ -358,6 +358,8 @@ def _apply_transition(
     order.version += 1
     order.state_changed_at = timezone.now()
     _set_stage_deadline(order, order.state_changed_at)
+    if order.state == State.PAYMENT:
+        order.payment_reminded_at = None  # each visit to the payment stage may remind once
     try:
         order.save()  # every field: amending also changed the totals
     except ConcurrentTransition as error:
@@ -696,6 +698,27 @@ def order_service_remind(*, order_id: int) -> bool:
             from_state=order.state,
             to_state=order.state,
             payload={"service_date": str(order.service_date or "")},
+        )
+    return True
+
+
+def order_payment_remind(*, order_id: int) -> bool:
+    """Remind the client once per payment stage that the invoice is still unpaid."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.state != State.PAYMENT or order.payment_reminded_at is not None:
+            return False
+        order.payment_reminded_at = timezone.now()
+        order.save(update_fields=["payment_reminded_at"])
+        if order.is_fully_paid():
+            return False
+        _record_event(
+            order,
+            action="payment_reminder",
+            by=None,
+            from_state=order.state,
+            to_state=order.state,
+            payload={"total": str(order.total), "paid": str(order.amount_paid())},
         )
     return True
 

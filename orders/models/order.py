@@ -120,6 +120,7 @@ class Order(OrderLifecycle):
     )
     sla_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     service_reminded_at = models.DateTimeField(_("service reminder sent"), null=True, blank=True)
+    payment_reminded_at = models.DateTimeField(_("payment reminder sent"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     state_changed_at = models.DateTimeField(_("in this state since"), default=timezone.now)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -151,6 +152,11 @@ class Order(OrderLifecycle):
                 fields=["sla_due_at"],
                 condition=Q(sla_due_at__isnull=False),
                 name="order_sla_due_idx",
+            ),
+            models.Index(
+                fields=["state_changed_at"],
+                condition=Q(state="payment", payment_reminded_at__isnull=True),
+                name="order_payment_due_idx",
             ),
             models.Index(
                 fields=["service_date"],

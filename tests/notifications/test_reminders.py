@@ -8,7 +8,7 @@ from orders.lifecycle import State
 from orders.models import Order, OrderEvent, RecurringOrder
 from orders.services import order_sla_escalate, order_transition, recurring_order_create
 from tests.factories import UserFactory
-from tests.orders.factories import OrderFactory, QuoteFactory, WorkflowFactory
+from tests.orders.factories import OrderFactory, PaymentFactory, QuoteFactory, WorkflowFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +108,18 @@ def test_only_the_client_or_staff_may_make_an_order_recurring(placed_order):
         recurring_order_create(order=source, period="weekly", by=ContactFactory().user)
 
     assert not RecurringOrder.objects.exists()
+
+
+def test_an_unpaid_invoice_is_reminded_once_per_payment_stage(settings):
+    settings.PAYMENT_REMINDER_AFTER_HOURS = 72
+    entered = timezone.now() - timedelta(hours=80)
+    unpaid = OrderFactory(state=State.PAYMENT, state_changed_at=entered)
+    paid = OrderFactory(state=State.PAYMENT, state_changed_at=entered)
+    PaymentFactory(order=paid, amount=paid.total)
+    OrderFactory(state=State.PAYMENT, state_changed_at=timezone.now())  # not yet due
+
+    results = [reminders_sweep()["unpaid"] for _ in range(2)]
+
+    reminded = OrderEvent.objects.filter(action="payment_reminder").values_list("order", flat=True)
+    assert results == [1, 0]
+    assert list(reminded) == [unpaid.pk]
