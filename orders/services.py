@@ -257,9 +257,13 @@ def order_create(
     recurring: tuple[RecurringOrder, datetime] | None = None,
 ) -> Order:
     """Create an order in its first state with its lines, a number, a `created` event and an
-    outbox row. Raises `OrderValidationError` naming every bad field; then nothing is saved."""
+    outbox row. `by` is staff who process orders, a client user of `customer`, or None
+    (the system). Raises `OrderPermissionError`, or `OrderValidationError` naming every
+    bad field; then nothing is saved."""
     if kind not in OrderKind.values:
         raise OrderValidationError({"kind": [_("Unknown order kind.")]})
+    if not _may_place_order(customer, by):
+        raise OrderPermissionError()
     if contact is not None and contact.customer_id != customer.pk:
         raise OrderValidationError({"contact": [_("This contact belongs to another customer.")]})
     prepared = _prepare_lines(lines, kind=kind)
@@ -504,6 +508,8 @@ def payment_record(
     method: str = Payment.Method.BANK_TRANSFER,
 ) -> Payment:
     """Record money received. The same non-empty `reference` twice records one payment."""
+    if by is not None and not by.has_perm("orders.process_order"):
+        raise OrderPermissionError()
     amount = Decimal(str(amount))
     if amount <= 0:
         raise OrderValidationError({"amount": [_("The amount must be positive.")]})
@@ -613,6 +619,18 @@ def order_assign_manager(*, order: Order, manager, by) -> Order:
             },
         )
     return locked
+
+
+def _may_place_order(customer, by) -> bool:
+    """Staff who process orders, the system, or a client user of that very customer."""
+    if by is None or by.has_perm("orders.process_order"):
+        return True
+    contact = getattr(by, "contact", None)
+    return (
+        by.has_perm("orders.act_as_client")
+        and contact is not None
+        and contact.customer_id == customer.pk
+    )
 
 
 def _may_process(order: Order, by) -> bool:

@@ -189,3 +189,28 @@ def test_duplicate_external_id_is_named():
 
     assert list(error.value.errors) == ["external_id"]
     assert Order.objects.count() == 1
+
+
+def test_only_staff_or_the_customers_own_users_may_place_orders(make_staff):
+    from orders.errors import OrderPermissionError
+    from tests.factories import ContactFactory
+
+    item = ItemFactory()
+    own = ContactFactory()
+    line = [LineInput(item=item, quantity=1)]
+
+    for outsider in (ContactFactory().user, make_staff(Role.COURIER)):
+        with pytest.raises(OrderPermissionError):
+            order_create(
+                customer=own.customer, kind="product", channel="portal", by=outsider, lines=line
+            )
+    order = order_create(
+        customer=own.customer,
+        contact=own,
+        kind="product",
+        channel="portal",
+        by=own.user,
+        lines=line,
+    )
+
+    assert Order.objects.get() == order
