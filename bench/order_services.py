@@ -101,7 +101,7 @@ def main():
             topic="bench",
             aggregate_type="bench",
             aggregate_id=index,
-            dedupe_key=f"{run_id}-{index}-{threading.get_ident()}",
+            dedupe_key=f"{run_id}-{time.perf_counter_ns()}-{threading.get_ident()}",
         )
 
     def create(index):
