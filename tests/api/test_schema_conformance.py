@@ -81,3 +81,13 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 )
 def test_api_conforms_to_its_schema(case, admin_key):
     case.call_and_validate(headers={"Authorization": f"Bearer {admin_key}"}, checks=CHECKS)
+
+
+def test_swagger_ui_is_served_without_a_cdn(client):
+    response = client.get("/api/docs/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "swagger-ui-bundle.js" in page
+    assert "cdn.jsdelivr.net" not in page
+    assert "https://" not in page.split("<body")[0]
