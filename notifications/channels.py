@@ -1,8 +1,11 @@
 """The three ways a delivery leaves: email, an in-app notification, a signed webhook."""
 
+import ipaddress
 import json
+import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from django.apps import apps
@@ -98,6 +101,18 @@ def _create_in_app(delivery) -> None:
     )
 
 
+def _refuse_private_address(url: str) -> None:
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except socket.gaierror as error:
+        raise WebhookError(f"Cannot resolve {host}: {error}") from error
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global:
+            raise WebhookError(f"Refused: {host} resolves to a non-public address ({ip}).")
+
+
 def _post_webhook(delivery) -> int:
     subscription_model = apps.get_model("api", "WebhookSubscription")
     subscription = (
@@ -107,6 +122,8 @@ def _post_webhook(delivery) -> int:
     )
     if subscription is None or not subscription.is_active or subscription.client.revoked_at:
         raise WebhookError("The subscription was removed, switched off or its key revoked.")
+    if not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+        _refuse_private_address(delivery.address)
     message = delivery.outbox_message
     body = json.dumps(
         {

@@ -148,3 +148,19 @@ def test_delay_notice_only_when_the_date_moves_later(placed_order, people):
         "buyer@example.com",
         "manager@example.com",
     ]
+
+
+def test_webhooks_to_private_addresses_are_refused_in_production(placed_order, settings):
+    from api.services import api_client_create, webhook_subscription_create
+
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    client, _key = api_client_create(name="intranet", scopes=["read"])
+    webhook_subscription_create(client=client, url="http://127.0.0.1:9/hook", events=["order.*"])
+    placed_order()
+    _dispatch_all()
+    webhook = Delivery.objects.get(channel="webhook")
+
+    assert delivery_attempt(webhook.pk) == "retry"
+
+    webhook.refresh_from_db()
+    assert "non-public address (127.0.0.1)" in webhook.last_error
