@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from orders.models import Order, OrderEvent, OrderLine
 
@@ -63,3 +64,35 @@ def order_available_transitions(*, order: Order, user) -> list[TransitionOption]
             )
         )
     return options
+
+
+def order_desk_list(
+    *,
+    user,
+    states=(),
+    kind: str = "",
+    manager=None,
+    overdue: bool = False,
+    query: str = "",
+    before_id: int | None = None,
+) -> QuerySet[Order]:
+    """The manager's order desk: filtered, newest first, keyset-paged by id (no COUNT)."""
+    queryset = order_list_for_user(user=user)
+    if states:
+        queryset = queryset.filter(state__in=states)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if manager is not None:
+        queryset = queryset.filter(manager=manager)
+    if overdue:
+        queryset = queryset.filter(Q(sla_level__gt=0) | Q(sla_due_at__lte=timezone.now()))
+    for word in query.casefold().split():
+        queryset = queryset.filter(
+            Q(number__startswith=word)
+            | Q(customer__search_text__contains=word)
+            | Q(tracking_number__iexact=word)
+            | Q(external_id__iexact=word)
+        )
+    if before_id is not None:
+        queryset = queryset.filter(pk__lt=before_id)
+    return queryset.order_by("-id")

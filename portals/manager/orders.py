@@ -1,0 +1,163 @@
+"""The order desk and the order page of the manager portal: thin views over the services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from core.portals import MANAGER_PORTAL_PERMISSION
+from orders.errors import OrderConflictError, OrderError, OrderValidationError
+from orders.lifecycle import State
+from orders.models import Quote
+from orders.selectors import order_available_transitions, order_desk_list, order_get_for_user
+from orders.services import delivery_update, order_transition, quote_send
+from portals.manager.forms import DeliveryForm, OrderDeskFilterForm
+
+PAGE_SIZE = 50
+staff_only = permission_required(
+    (MANAGER_PORTAL_PERMISSION, "orders.view_all_orders"), raise_exception=True
+)
+
+
+@require_GET
+@login_required
+@staff_only
+def order_desk(request):
+    form = OrderDeskFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    view = filters.get("view", "")
+    states = list(filters.get("state") or [])
+    if view == "new":
+        states = [State.REQUEST, State.NEW]
+    rows = list(
+        order_desk_list(
+            user=request.user,
+            states=states,
+            kind=filters.get("kind", ""),
+            manager=request.user if view == "mine" else None,
+            overdue=view == "overdue",
+            query=filters.get("q", ""),
+            before_id=filters.get("before"),
+        )[: PAGE_SIZE + 1]
+    )
+    next_before = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
+    query = request.GET.copy()
+    query.pop("before", None)
+    return render(
+        request,
+        "portals/manager/order_desk.html",
+        {
+            "form": form,
+            "orders": rows[:PAGE_SIZE],
+            "next_before": next_before,
+            "base_query": query.urlencode(),
+            "view": view,
+            "views": OrderDeskFilterForm.VIEW_CHOICES,
+        },
+    )
+
+
+@require_GET
+@login_required
+@staff_only
+def order_page(request, pk):
+    order = order_get_for_user(user=request.user, order_id=pk)
+    quotes = sorted(order.quotes.all(), key=lambda quote: -quote.version)
+    return render(
+        request,
+        "portals/manager/order_page.html",
+        {
+            "order": order,
+            "transitions": order_available_transitions(order=order, user=request.user),
+            "quotes": quotes,
+            "draft_quote": next((q for q in quotes if q.status == Quote.Status.DRAFT), None),
+            "delivery_form": DeliveryForm(
+                initial={
+                    "status": order.delivery_status,
+                    "carrier": order.carrier,
+                    "tracking_number": order.tracking_number,
+                    "expected_date": order.expected_delivery_date,
+                }
+            ),
+        },
+    )
+
+
+def _report(request, error: OrderError) -> None:
+    if isinstance(error, OrderValidationError):
+        for field, field_messages in error.errors.items():
+            for message in field_messages:
+                messages.error(request, f"{field}: {message}")
+        return
+    for message in error.messages:
+        messages.error(request, str(message))
+
+
+@require_POST
+@login_required
+@staff_only
+def order_take_transition(request, pk, name):
+    order = order_get_for_user(user=request.user, order_id=pk)
+    if request.POST.get("state") != order.state:
+        messages.error(request, OrderConflictError.default_message)
+        return redirect("portals_manager:order_page", pk=pk)
+    try:
+        order_transition(
+            order=order,
+            transition=name,
+            by=request.user,
+            note=request.POST.get("note", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except OrderError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("portals_manager:order_page", pk=pk)
+
+
+@require_POST
+@login_required
+@staff_only
+def order_send_quote(request, pk, quote_id):
+    order = order_get_for_user(user=request.user, order_id=pk)
+    quote = order.quotes.filter(pk=quote_id).first()
+    if quote is None:
+        messages.error(request, _("No such quote."))
+        return redirect("portals_manager:order_page", pk=pk)
+    try:
+        quote_send(quote=quote, by=request.user)
+    except OrderError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("The quote was sent to the client."))
+    return redirect("portals_manager:order_page", pk=pk)
+
+
+@require_POST
+@login_required
+@staff_only
+def order_update_delivery(request, pk):
+    order = order_get_for_user(user=request.user, order_id=pk)
+    form = DeliveryForm(request.POST)
+    if not form.is_valid():
+        for field, field_errors in form.errors.items():
+            for message in field_errors:
+                messages.error(request, f"{form.fields[field].label}: {message}")
+        return redirect("portals_manager:order_page", pk=pk)
+    data = form.cleaned_data
+    try:
+        delivery_update(
+            order=order,
+            by=request.user,
+            status=data["status"] or None,
+            carrier=data["carrier"],
+            tracking_number=data["tracking_number"],
+            expected_date=data["expected_date"],
+        )
+    except OrderError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Delivery details saved."))
+    return redirect("portals_manager:order_page", pk=pk)
