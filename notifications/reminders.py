@@ -35,6 +35,7 @@ def reminders_sweep(now=None) -> dict:
     escalated = sum(bool(order_sla_escalate(order_id=pk, now=now)) for pk in sla_due_order_ids(now))
     quote_ids = Quote.objects.filter(
         status=Quote.Status.SENT,
+        order__state=State.QUOTE,
         reminded_at__isnull=True,
         sent_at__lte=now - timedelta(hours=settings.QUOTE_REMINDER_AFTER_HOURS),
     ).values_list("pk", flat=True)[:BATCH]

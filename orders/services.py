@@ -686,7 +686,11 @@ def quote_remind_awaiting(*, quote_id: int) -> bool:
     """Remind the client once about a sent quote they have not accepted."""
     with transaction.atomic():
         quote = Quote.objects.select_for_update().select_related("order").get(pk=quote_id)
-        if quote.status != Quote.Status.SENT or quote.reminded_at is not None:
+        if (
+            quote.status != Quote.Status.SENT
+            or quote.reminded_at is not None
+            or quote.order.state != State.QUOTE  # a cancelled order's quote waits for nobody
+        ):
             return False
         quote.reminded_at = timezone.now()
         quote.save(update_fields=["reminded_at"])

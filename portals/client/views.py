@@ -3,6 +3,7 @@ from django.views.generic import TemplateView
 from core.portals import CLIENT_PORTAL_PERMISSION
 from customers.models import LedgerEntry
 from customers.selectors import customer_balance, customer_for_user
+from orders.selectors import order_list_for_user
 from portals.access import PortalAccessMixin
 
 
@@ -19,4 +20,5 @@ class ClientHomeView(PortalAccessMixin, TemplateView):
             context["bonus_points"] = customer_balance(
                 customer=customer, account=LedgerEntry.Account.BONUS
             )
+            context["order_count"] = order_list_for_user(user=self.request.user).count()
         return context

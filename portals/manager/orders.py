@@ -13,6 +13,7 @@ from orders.models import Quote
 from orders.selectors import order_available_transitions, order_desk_list, order_get_for_user
 from orders.services import delivery_update, order_transition, quote_send
 from portals.manager.forms import DeliveryForm, OrderDeskFilterForm
+from portals.timeline import order_timeline
 
 PAGE_SIZE = 50
 staff_only = permission_required(
@@ -70,6 +71,7 @@ def order_page(request, pk):
         {
             "order": order,
             "transitions": order_available_transitions(order=order, user=request.user),
+            "timeline": order_timeline(order),
             "quotes": quotes,
             "draft_quote": next((q for q in quotes if q.status == Quote.Status.DRAFT), None),
             "delivery_form": DeliveryForm(

@@ -123,3 +123,12 @@ def test_an_unpaid_invoice_is_reminded_once_per_payment_stage(settings):
     reminded = OrderEvent.objects.filter(action="payment_reminder").values_list("order", flat=True)
     assert results == [1, 0]
     assert list(reminded) == [unpaid.pk]
+
+
+def test_a_cancelled_orders_quote_is_not_reminded(settings):
+    settings.QUOTE_REMINDER_AFTER_HOURS = 72
+    order = OrderFactory(state=State.CANCELLED)
+    QuoteFactory(order=order, version=1, status="sent", sent_at=timezone.now() - timedelta(days=5))
+
+    assert reminders_sweep()["quotes"] == 0
+    assert not OrderEvent.objects.filter(action="quote_reminder").exists()

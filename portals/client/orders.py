@@ -1,0 +1,154 @@
+"""My orders in the client portal: thin views over the order selectors and services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from core.portals import CLIENT_PORTAL_PERMISSION
+from orders.errors import OrderConflictError, OrderError, OrderValidationError
+from orders.lifecycle import DeliveryStatus, State
+from orders.models import Quote
+from orders.selectors import order_available_transitions, order_get_for_user, order_list_for_user
+from orders.services import delivery_update, order_transition, quote_accept
+from portals.client.forms import OrderFilterForm, QuoteAcceptForm, TransitionForm
+from portals.timeline import order_timeline
+
+PAGE_SIZE = 20
+CONFLICT_MESSAGE = OrderConflictError.default_message
+# Service error paths the client can act on, named as the page names them.
+FIELD_LABELS = {"reason": gettext_lazy("Reason")}
+
+clients_only = permission_required(CLIENT_PORTAL_PERMISSION, raise_exception=True)
+
+
+def _report(request, error: OrderError) -> None:
+    if isinstance(error, OrderValidationError):
+        for field, field_messages in error.errors.items():
+            label = FIELD_LABELS.get(field, field)
+            for message in field_messages:
+                messages.error(request, f"{label}: {message}")
+        return
+    for message in error.messages:
+        messages.error(request, str(message))
+
+
+def _current_quote(order) -> Quote | None:
+    """The latest version sent, while the order still waits at `quote` for an answer."""
+    if order.state != State.QUOTE:
+        return None
+    sent = [quote for quote in order.quotes.all() if quote.status == Quote.Status.SENT]
+    return max(sent, key=lambda quote: quote.version, default=None)
+
+
+def _may_confirm_receipt(order) -> bool:
+    return order.state == State.DELIVERY and order.delivery_status != (
+        DeliveryStatus.HANDED_TO_CLIENT
+    )
+
+
+@require_GET
+@login_required
+@clients_only
+def order_list(request):
+    form = OrderFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = order_list_for_user(user=request.user)
+    if filters.get("state"):
+        queryset = queryset.filter(state=filters["state"])
+    if filters.get("kind"):
+        queryset = queryset.filter(kind=filters["kind"])
+    page = Paginator(queryset.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "portals/client/order_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "orders": page.object_list,
+            "is_filtered": bool(filters.get("state") or filters.get("kind")),
+        },
+    )
+
+
+@require_GET
+@login_required
+@clients_only
+def order_page(request, pk):
+    order = order_get_for_user(user=request.user, order_id=pk)
+    return render(
+        request,
+        "portals/client/order_page.html",
+        {
+            "order": order,
+            "timeline": order_timeline(order, for_client=True),
+            "quote": _current_quote(order),
+            "transitions": order_available_transitions(order=order, user=request.user),
+            "may_confirm_receipt": _may_confirm_receipt(order),
+            "is_shipped": bool(order.delivery_status),
+        },
+    )
+
+
+@require_POST
+@login_required
+@clients_only
+def order_take_transition(request, pk, name):
+    order = order_get_for_user(user=request.user, order_id=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["state"] != order.state:
+        messages.error(request, CONFLICT_MESSAGE)
+        return redirect("portals_client:order_page", pk=pk)
+    try:
+        order = order_transition(
+            order=order, transition=name, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except OrderError as error:
+        _report(request, error)
+    else:
+        messages.success(
+            request,
+            _("Done: the order is now at “%(state)s”.") % {"state": State(order.state).label},
+        )
+    return redirect("portals_client:order_page", pk=pk)
+
+
+@require_POST
+@login_required
+@clients_only
+def order_accept_quote(request, pk):
+    order = order_get_for_user(user=request.user, order_id=pk)
+    form = QuoteAcceptForm(request.POST)
+    quote = order.quotes.filter(pk=form.cleaned_data["quote"]).first() if form.is_valid() else None
+    if quote is None:
+        raise Http404("No such quote")
+    try:
+        quote_accept(quote=quote, by=request.user)
+    except OrderError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("You accepted the quote. Your manager will take it from here."))
+    return redirect("portals_client:order_page", pk=pk)
+
+
+@require_POST
+@login_required
+@clients_only
+def order_confirm_receipt(request, pk):
+    order = order_get_for_user(user=request.user, order_id=pk)
+    if not _may_confirm_receipt(order):
+        messages.error(request, _("There is no delivery to confirm for this order now."))
+        return redirect("portals_client:order_page", pk=pk)
+    try:
+        delivery_update(order=order, by=request.user, status=DeliveryStatus.HANDED_TO_CLIENT)
+    except OrderError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Thank you: the receipt is confirmed."))
+    return redirect("portals_client:order_page", pk=pk)
