@@ -41,14 +41,11 @@ def _order_for(delivery):
 
 
 def _order_url(order, delivery) -> str:
-    # Clients read orders in their portal, staff on the desk; both pages come with the portals.
-    portal = (
-        "portals_client:home"
-        if delivery.recipient is None
-        or delivery.recipient.has_perm("accounts.access_client_portal")
-        else "portals_manager:home"
-    )
-    return f"{settings.SITE_URL}{reverse(portal)}"
+    """The order's page in the recipient's own portal: clients in theirs, staff on the desk."""
+    recipient = delivery.recipient
+    is_staff = recipient is not None and recipient.has_perm("orders.view_all_orders")
+    page = "portals_manager:order_page" if is_staff else "portals_client:order_page"
+    return f"{settings.SITE_URL}{reverse(page, args=[order.pk])}"
 
 
 def render_message(delivery) -> dict:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from catalog.models import Item
-from catalog.order_forms import validate_custom_values
+from catalog.order_forms import order_form_fields, validate_custom_values
 from notifications.outbox import outbox_write
 from orders.errors import (
     OrderConflictError,
@@ -49,6 +49,7 @@ class _PreparedLine:
     unit_price: Decimal
     discount_percent: Decimal
     custom_values: dict
+    custom_labels: dict
 
     @property
     def total(self) -> Decimal:
@@ -113,15 +114,17 @@ def _prepare_lines(lines: list[LineInput], *, kind: str) -> list[_PreparedLine]:
             minimum=0,
             maximum=100,
         )
+        fields = order_form_fields(item)
         try:
-            custom_values = validate_custom_values(item, line.custom_values or {})
+            custom_values = validate_custom_values(item, line.custom_values or {}, fields=fields)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 errors[f"{prefix}.custom_values.{name}"] = messages
             custom_values = None
         if quantity is None or unit_price is None or discount is None or custom_values is None:
             continue
-        prepared.append(_PreparedLine(item, quantity, unit_price, discount, custom_values))
+        labels = {field.name: field.label for field in fields if field.name in custom_values}
+        prepared.append(_PreparedLine(item, quantity, unit_price, discount, custom_values, labels))
     if errors:
         raise OrderValidationError(errors)
     return prepared
@@ -157,6 +160,7 @@ def _write_lines(order: Order, prepared: list[_PreparedLine]) -> None:
             vat_rate=line.item.vat_rate,
             line_total=line.total,
             custom_values=line.custom_values,
+            custom_labels=line.custom_labels,
         )
         for position, line in enumerate(prepared, start=1)
     )
@@ -217,6 +221,7 @@ def _snapshot_lines(order: Order) -> list[dict]:
             "vat_rate": line.vat_rate,
             "line_total": str(line.line_total),
             "custom_values": line.custom_values,
+            "custom_labels": line.custom_labels,
         }
         for line in order.lines.order_by("position")
     ]

@@ -217,6 +217,12 @@ class OrderLine(models.Model):
     vat_rate = models.IntegerField(_("VAT rate"))
     line_total = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     custom_values = models.JSONField(_("order form values"), default=dict, blank=True)
+    custom_labels = models.JSONField(
+        _("order form labels"),
+        default=dict,
+        blank=True,
+        help_text=_("The fields' labels when ordered, so the line reads the same later."),
+    )
 
     class Meta:
         verbose_name = _("order line")
@@ -233,3 +239,10 @@ class OrderLine(models.Model):
 
     def __str__(self):
         return f"{self.name} × {self.quantity}"
+
+    @property
+    def custom_fields_display(self) -> list[tuple[str, object]]:
+        return [
+            (self.custom_labels.get(name, name), value)
+            for name, value in self.custom_values.items()
+        ]

@@ -64,6 +64,7 @@ def test_email_is_sent_once_in_the_recipients_language_with_order_details(placed
     assert message.subject == f"Заказ {order.number} получен"
     assert "Стол обеденный" in message.body
     assert "manager@example.com" in message.body
+    assert f"/client/orders/{order.pk}/" in message.body
     html = message.alternatives[0][0]
     assert "<table" in html
     assert order.number in html
@@ -164,3 +165,16 @@ def test_webhooks_to_private_addresses_are_refused_in_production(placed_order, s
 
     webhook.refresh_from_db()
     assert "non-public address (127.0.0.1)" in webhook.last_error
+
+
+def test_links_point_at_the_order_in_each_recipients_portal(placed_order, people):
+    order = placed_order()
+    _dispatch_all()
+
+    for delivery in Delivery.objects.filter(channel="in_app"):
+        delivery_attempt(delivery.pk)
+
+    client_link = Notification.objects.get(recipient=people["client"]).url
+    manager_link = Notification.objects.get(recipient=people["manager"]).url
+    assert client_link.endswith(f"/client/orders/{order.pk}/")
+    assert manager_link.endswith(f"/manager/orders/{order.pk}/")

@@ -56,6 +56,7 @@ def test_order_is_created_with_number_lines_totals_event_and_outbox(make_staff, 
         Decimal("81000.00"),
     )
     assert line.custom_values == {"fabric": "Велюр"}
+    assert line.custom_fields_display == [("Ткань", "Велюр")]
     assert (order.subtotal, order.discount_total, order.total) == (
         Decimal("90000.00"),
         Decimal("9000.00"),

@@ -253,7 +253,7 @@ def test_order_page_shows_lines_timeline_delivery_and_actions(
     page = response.content.decode()
     assert response.status_code == 200
     assert order.number in page
-    assert "fabric: Велюр" in page
+    assert "Ткань: Велюр" in page  # the form's label, not its key
     assert len(response.context["order"].lines.all()) == 5
     assert [entry.action for entry in response.context["timeline"]] == [
         "created",
