@@ -1,27 +1,76 @@
-from django.db import IntegrityError, transaction
+"""Order numbers, unique per year: `2026-000123`."""
+
+import re
+
+from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.db.models import F
 
-from orders.models import OrderNumberSequence
+from orders.models import Order, OrderNumberSequence
+
+_READY_SEQUENCES: set[str] = set()
 
 
 def order_number_next(*, year: int) -> str:
-    """The next number of the year, e.g. `2026-000123`. Call inside the order's transaction.
+    """The next number of the year. Call inside the order's transaction.
 
-    The UPDATE takes the sequence row's lock until that transaction ends, so concurrent
-    creations queue up instead of reading the same value; a rolled-back creation gives
-    its number back.
+    On PostgreSQL a sequence per year hands numbers out without holding a lock, so
+    concurrent intake does not queue; a rolled-back order leaves a gap. Elsewhere
+    (SQLite, which serialises writers anyway) a counter row is incremented under its
+    row lock, and a rollback gives the number back.
     """
+    if connection.vendor == "postgresql":
+        value = _next_from_sequence(year)
+    else:
+        value = _next_from_counter_row(year)
+    return f"{year}-{value:06d}"
+
+
+def _sequence_name(year: int) -> str:
+    return f"orders_number_{int(year)}"
+
+
+def _highest_number_taken(year: int) -> int:
+    row = OrderNumberSequence.objects.filter(year=year).values_list("last_value", flat=True)
+    highest = row.first() or 0
+    last = (
+        Order.objects.filter(number__startswith=f"{year}-")
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    if last and re.fullmatch(r"\d{4}-\d{6,}", last):
+        highest = max(highest, int(last.split("-", 1)[1]))
+    return highest
+
+
+def _next_from_sequence(year: int) -> int:
+    name = _sequence_name(year)
+    if name not in _READY_SEQUENCES:
+        try:
+            # A savepoint, so a failed DDL does not spoil the order's transaction.
+            with transaction.atomic(), connection.cursor() as cursor:
+                start = _highest_number_taken(year) + 1
+                cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {start}")
+        except (IntegrityError, ProgrammingError):
+            pass  # another transaction created it at the same moment
+        # Remembered only once committed: a rolled-back order takes its DDL with it.
+        transaction.on_commit(lambda: _READY_SEQUENCES.add(name))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(%s)", [name])
+        return cursor.fetchone()[0]
+
+
+def _next_from_counter_row(year: int) -> int:
     for _attempt in range(3):
         updated = OrderNumberSequence.objects.filter(year=year).update(
             last_value=F("last_value") + 1
         )
         if updated:
-            value = OrderNumberSequence.objects.values_list("last_value", flat=True).get(year=year)
-            return f"{year}-{value:06d}"
+            return OrderNumberSequence.objects.values_list("last_value", flat=True).get(year=year)
         try:
             with transaction.atomic():
                 OrderNumberSequence.objects.create(year=year, last_value=1)
-            return f"{year}-{1:06d}"
+            return 1
         except IntegrityError:
             continue  # another transaction created the year's row first: take the UPDATE path
     raise RuntimeError("Could not allocate an order number")  # pragma: no cover

@@ -1,6 +1,8 @@
+import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from accounts.roles import Role
 from catalog.models import OrderFormField
@@ -47,7 +49,7 @@ def test_order_is_created_with_number_lines_totals_event_and_outbox(make_staff, 
     )
 
     assert order.state == State.REQUEST
-    assert order.number.endswith("-000001")
+    assert re.fullmatch(rf"{timezone.localdate().year}-\d{{6}}", order.number)
     line = order.lines.get()
     assert (line.name, line.quantity, line.unit_price, line.line_total) == (
         "Диван «Комфорт»",
@@ -215,3 +217,23 @@ def test_only_staff_or_the_customers_own_users_may_place_orders(make_staff):
     )
 
     assert Order.objects.get() == order
+
+
+@pytest.mark.django_db(transaction=True)
+def test_numbers_continue_after_the_highest_existing_one():
+    """Switching a year's numbering to a sequence never reuses a number already given."""
+    from django.db import connection
+
+    from orders.numbering import order_number_next
+    from tests.orders.factories import OrderFactory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite numbers from its counter row")
+    year = 2031
+    OrderFactory(number=f"{year}-000041")
+
+    first = order_number_next(year=year)
+    second = order_number_next(year=year)
+
+    assert int(first.split("-")[1]) >= 42
+    assert int(second.split("-")[1]) == int(first.split("-")[1]) + 1
