@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 
 from customers.models import Contact, Customer, LedgerEntry
 
@@ -38,3 +39,10 @@ def customer_for_user(*, user) -> Customer | None:
         return None
     contact = Contact.objects.select_related("customer").filter(user=user).first()
     return contact.customer if contact else None
+
+
+def customer_get_with_balances(*, customer_id) -> Customer:
+    """One customer with `balance` and `bonus_points`, and its contacts; 404 if missing."""
+    return get_object_or_404(
+        customer_list_with_balances().prefetch_related("contacts__user"), pk=customer_id
+    )

@@ -96,3 +96,13 @@ def order_desk_list(
     if before_id is not None:
         queryset = queryset.filter(pk__lt=before_id)
     return queryset.order_by("-id")
+
+
+def order_events_for_customer(*, user, customer_id, limit: int = 30) -> list[OrderEvent]:
+    """The latest events of a customer's orders, for the customer card's history."""
+    visible = order_list_for_user(user=user).filter(customer_id=customer_id).values("pk")
+    return list(
+        OrderEvent.objects.filter(order__in=visible)
+        .select_related("order", "actor")
+        .order_by("-id")[:limit]
+    )

@@ -7,6 +7,7 @@ app_name = "portals_manager"
 urlpatterns = [
     path("", views.ManagerHomeView.as_view(), name="home"),
     path("customers/", views.CustomerListView.as_view(), name="customer_list"),
+    path("customers/<int:pk>/", views.CustomerCardView.as_view(), name="customer_card"),
     path("orders/", orders.order_desk, name="order_desk"),
     path("orders/<int:pk>/", orders.order_page, name="order_page"),
     path(

@@ -1,7 +1,12 @@
 from django.views.generic import ListView, TemplateView
 
 from core.portals import MANAGER_PORTAL_PERMISSION
-from customers.selectors import customer_list_with_balances, customer_search
+from customers.selectors import (
+    customer_get_with_balances,
+    customer_list_with_balances,
+    customer_search,
+)
+from orders.selectors import order_events_for_customer, order_list_for_user
 from portals.access import PortalAccessMixin
 
 
@@ -26,4 +31,23 @@ class CustomerListView(PortalAccessMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["query"] = self.request.GET.get("q", "").strip()
+        return context
+
+
+class CustomerCardView(PortalAccessMixin, TemplateView):
+    """Everything about one customer: details, contacts, money, orders and their history."""
+
+    permission_required = (MANAGER_PORTAL_PERMISSION, "customers.view_customer")
+    template_name = "portals/manager/customer_card.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        customer = customer_get_with_balances(customer_id=self.kwargs["pk"])
+        user = self.request.user
+        context.update(
+            customer=customer,
+            ledger=customer.ledger_entries.select_related("created_by").order_by("-id")[:20],
+            orders=order_list_for_user(user=user).filter(customer=customer).order_by("-id")[:20],
+            events=order_events_for_customer(user=user, customer_id=customer.pk),
+        )
         return context

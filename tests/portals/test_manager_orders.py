@@ -165,3 +165,34 @@ def test_bad_delivery_date_is_reported_and_nothing_changes(manager_client):
     assert not OrderEvent.objects.exists()
     assert response.status_code == 200
     assert len(list(response.context["messages"])) == 1
+
+
+def test_customer_card_shows_orders_history_and_money_with_bounded_queries(
+    manager_client, django_assert_max_num_queries
+):
+    customer = CustomerFactory(name="ООО «Карточка»")
+    for _ in range(5):
+        ContactFactory(customer=customer)
+    orders = OrderFactory.create_batch(5, customer=customer)
+    customer.ledger_entries.create(kind="payment", amount="500.00")
+    from orders.services import payment_record
+
+    payment_record(order=orders[0], amount=100, by=None)
+
+    with django_assert_max_num_queries(12):
+        response = manager_client.get(reverse("portals_manager:customer_card", args=[customer.pk]))
+
+    page = response.content.decode()
+    assert response.context["customer"].balance == 500
+    assert len(response.context["orders"]) == 5
+    assert [event.action for event in response.context["events"]] == ["payment_recorded"]
+    assert "ООО «Карточка»" in page
+
+
+@pytest.mark.parametrize("role", [Role.WAREHOUSE, Role.COURIER])
+def test_customer_card_needs_the_customer_permission(client, role):
+    client.force_login(UserFactory(role=role))
+
+    response = client.get(reverse("portals_manager:customer_card", args=[CustomerFactory().pk]))
+
+    assert response.status_code == 403
