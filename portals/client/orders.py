@@ -6,35 +6,22 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.portals import CLIENT_PORTAL_PERMISSION
-from orders.errors import OrderConflictError, OrderError, OrderValidationError
+from orders.errors import OrderConflictError, OrderError
 from orders.lifecycle import DeliveryStatus, State
 from orders.models import Quote
 from orders.selectors import order_available_transitions, order_get_for_user, order_list_for_user
 from orders.services import delivery_update, order_transition, quote_accept
 from portals.client.forms import OrderFilterForm, QuoteAcceptForm, TransitionForm
+from portals.order_messages import report_order_error
 from portals.timeline import order_timeline
 
 PAGE_SIZE = 20
 CONFLICT_MESSAGE = OrderConflictError.default_message
 # Service error paths the client can act on, named as the page names them.
-FIELD_LABELS = {"reason": gettext_lazy("Reason")}
-
 clients_only = permission_required(CLIENT_PORTAL_PERMISSION, raise_exception=True)
-
-
-def _report(request, error: OrderError) -> None:
-    if isinstance(error, OrderValidationError):
-        for field, field_messages in error.errors.items():
-            label = FIELD_LABELS.get(field, field)
-            for message in field_messages:
-                messages.error(request, f"{label}: {message}")
-        return
-    for message in error.messages:
-        messages.error(request, str(message))
 
 
 def _current_quote(order) -> Quote | None:
@@ -110,7 +97,7 @@ def order_take_transition(request, pk, name):
             order=order, transition=name, by=request.user, reason=form.cleaned_data["reason"]
         )
     except OrderError as error:
-        _report(request, error)
+        report_order_error(request, error)
     else:
         messages.success(
             request,
@@ -131,7 +118,7 @@ def order_accept_quote(request, pk):
     try:
         quote_accept(quote=quote, by=request.user)
     except OrderError as error:
-        _report(request, error)
+        report_order_error(request, error)
     else:
         messages.success(request, _("You accepted the quote. Your manager will take it from here."))
     return redirect("portals_client:order_page", pk=pk)
@@ -148,7 +135,7 @@ def order_confirm_receipt(request, pk):
     try:
         delivery_update(order=order, by=request.user, status=DeliveryStatus.HANDED_TO_CLIENT)
     except OrderError as error:
-        _report(request, error)
+        report_order_error(request, error)
     else:
         messages.success(request, _("Thank you: the receipt is confirmed."))
     return redirect("portals_client:order_page", pk=pk)

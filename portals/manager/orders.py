@@ -7,12 +7,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.portals import MANAGER_PORTAL_PERMISSION
-from orders.errors import OrderConflictError, OrderError, OrderValidationError
+from orders.errors import OrderConflictError, OrderError
 from orders.lifecycle import State
 from orders.models import Quote
 from orders.selectors import order_available_transitions, order_desk_list, order_get_for_user
 from orders.services import delivery_update, order_transition, quote_send
 from portals.manager.forms import DeliveryForm, OrderDeskFilterForm
+from portals.order_messages import report_order_error
 from portals.timeline import order_timeline
 
 PAGE_SIZE = 50
@@ -86,16 +87,6 @@ def order_page(request, pk):
     )
 
 
-def _report(request, error: OrderError) -> None:
-    if isinstance(error, OrderValidationError):
-        for field, field_messages in error.errors.items():
-            for message in field_messages:
-                messages.error(request, f"{field}: {message}")
-        return
-    for message in error.messages:
-        messages.error(request, str(message))
-
-
 @require_POST
 @login_required
 @staff_only
@@ -113,7 +104,7 @@ def order_take_transition(request, pk, name):
             reason=request.POST.get("reason", ""),
         )
     except OrderError as error:
-        _report(request, error)
+        report_order_error(request, error)
     else:
         messages.success(request, _("Done."))
     return redirect("portals_manager:order_page", pk=pk)
@@ -131,7 +122,7 @@ def order_send_quote(request, pk, quote_id):
     try:
         quote_send(quote=quote, by=request.user)
     except OrderError as error:
-        _report(request, error)
+        report_order_error(request, error)
     else:
         messages.success(request, _("The quote was sent to the client."))
     return redirect("portals_manager:order_page", pk=pk)
@@ -159,7 +150,7 @@ def order_update_delivery(request, pk):
             expected_date=data["expected_date"],
         )
     except OrderError as error:
-        _report(request, error)
+        report_order_error(request, error)
     else:
         messages.success(request, _("Delivery details saved."))
     return redirect("portals_manager:order_page", pk=pk)

@@ -128,7 +128,7 @@ def test_cancel_without_reason_names_the_field(manager_client):
     )
 
     assert Order.objects.get(pk=order.pk).state == State.REQUEST
-    assert "reason: Укажите причину." in response.content.decode()
+    assert "Причина: Укажите причину." in response.content.decode()
 
 
 def test_delivery_details_are_saved_through_the_service(manager_client):
