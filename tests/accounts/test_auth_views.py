@@ -91,3 +91,21 @@ def test_password_change(client):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Other-pass-2026!")
+
+
+def test_password_guessing_is_locked_out_for_that_login_and_address(client):
+    user = UserFactory(role="manager")
+    url = reverse("accounts:login")
+
+    for _attempt in range(5):
+        client.post(url, {"username": user.username, "password": "wrong"})
+    locked = client.post(url, {"username": user.username, "password": TEST_PASSWORD})
+    logged_in_after_lockout = "_auth_user_id" in client.session
+    other_user = UserFactory(role="manager")
+    unaffected = client.post(url, {"username": other_user.username, "password": TEST_PASSWORD})
+
+    assert locked.status_code == 429
+    assert "Too many" in locked.content.decode() or "попыток" in locked.content.decode()
+    assert logged_in_after_lockout is False
+    assert unaffected.status_code == 302
+    assert client.session["_auth_user_id"] == str(other_user.pk)
