@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -35,9 +36,11 @@ def notification_bell(request):
 @require_POST
 @login_required
 def notification_mark_read(request):
-    raw_id = request.POST.get("notification")
-    notification_id = int(raw_id) if raw_id and raw_id.isdigit() else None
-    notifications_mark_read(user=request.user, notification_id=notification_id)
+    raw_id = request.POST.get("notification", "")
+    if raw_id and not raw_id.isdigit():
+        # A bad id must not fall through to "mark all".
+        return HttpResponseBadRequest("notification must be a number")
+    notifications_mark_read(user=request.user, notification_id=int(raw_id) if raw_id else None)
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

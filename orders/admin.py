@@ -3,7 +3,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from orders.errors import OrderError, OrderValidationError
+from orders.errors import OrderConflictError, OrderError, OrderValidationError
+from orders.forms import TransitionForm
 from orders.models import Order, OrderEvent, OrderLine, Payment, Quote, Workflow
 from orders.selectors import order_available_transitions
 from orders.services import order_transition
@@ -132,20 +133,20 @@ class OrderAdmin(admin.ModelAdmin):
         }
         option = options.get(name)
         if request.method == "POST":
-            if str(order.state) != request.POST.get("state"):
-                self.message_user(
-                    request,
-                    _("The order was changed by someone else. Reload it and try again."),
-                    messages.ERROR,
-                )
+            form = TransitionForm(request.POST)
+            if not form.is_valid():
+                self.message_user(request, form.errors.as_text(), messages.ERROR)
+                return redirect(request.path)
+            if form.cleaned_data["state"] != order.state:
+                self.message_user(request, OrderConflictError.default_message, messages.ERROR)
                 return redirect(change_url)
             try:
                 order_transition(
                     order=order,
                     transition=name,
                     by=request.user,
-                    note=request.POST.get("note", ""),
-                    reason=request.POST.get("reason", ""),
+                    note=form.cleaned_data["note"],
+                    reason=form.cleaned_data["reason"],
                 )
             except OrderValidationError as error:
                 self.message_user(request, "; ".join(error.messages), messages.ERROR)

@@ -13,12 +13,5 @@ class OrderFilterForm(forms.Form):
     )
 
 
-class TransitionForm(forms.Form):
-    """`state` is the state the page showed: a different current state means the page is stale."""
-
-    state = forms.ChoiceField(choices=State.choices, widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
-
-
 class QuoteAcceptForm(forms.Form):
     quote = forms.IntegerField(min_value=1, widget=forms.HiddenInput)

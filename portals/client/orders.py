@@ -10,11 +10,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.portals import CLIENT_PORTAL_PERMISSION
 from orders.errors import OrderConflictError, OrderError
+from orders.forms import TransitionForm
 from orders.lifecycle import DeliveryStatus, State
 from orders.models import Quote
 from orders.selectors import order_available_transitions, order_get_for_user, order_list_for_user
 from orders.services import delivery_update, order_transition, quote_accept
-from portals.client.forms import OrderFilterForm, QuoteAcceptForm, TransitionForm
+from portals.client.forms import OrderFilterForm, QuoteAcceptForm
 from portals.order_messages import report_order_error
 from portals.timeline import order_timeline
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.portals import MANAGER_PORTAL_PERMISSION
 from orders.errors import OrderConflictError, OrderError
+from orders.forms import TransitionForm
 from orders.lifecycle import State
 from orders.models import Quote
 from orders.selectors import order_available_transitions, order_desk_list, order_get_for_user
@@ -92,7 +93,14 @@ def order_page(request, pk):
 @staff_only
 def order_take_transition(request, pk, name):
     order = order_get_for_user(user=request.user, order_id=pk)
-    if request.POST.get("state") != order.state:
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        for field, field_errors in form.errors.items():
+            label = form.fields[field].label or field
+            for message in field_errors:
+                messages.error(request, f"{label}: {message}")
+        return redirect("portals_manager:order_page", pk=pk)
+    if form.cleaned_data["state"] != order.state:
         messages.error(request, OrderConflictError.default_message)
         return redirect("portals_manager:order_page", pk=pk)
     try:
@@ -100,8 +108,8 @@ def order_take_transition(request, pk, name):
             order=order,
             transition=name,
             by=request.user,
-            note=request.POST.get("note", ""),
-            reason=request.POST.get("reason", ""),
+            note=form.cleaned_data["note"],
+            reason=form.cleaned_data["reason"],
         )
     except OrderError as error:
         report_order_error(request, error)

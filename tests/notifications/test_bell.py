@@ -59,6 +59,17 @@ def test_anonymous_is_sent_to_login(client):
     assert reverse("accounts:login") in response.url
 
 
+def test_a_malformed_id_marks_nothing(client):
+    me = UserFactory(role="client")
+    Notification.objects.create(recipient=me, title="A")
+    client.force_login(me)
+
+    response = client.post(reverse("notifications:mark_read"), {"notification": "1; drop"})
+
+    assert response.status_code == 400
+    assert Notification.objects.filter(read_at__isnull=True).count() == 1
+
+
 def test_mark_read_needs_post(client):
     client.force_login(UserFactory())
 

@@ -196,3 +196,18 @@ def test_customer_card_needs_the_customer_permission(client, role):
     response = client.get(reverse("portals_manager:customer_card", args=[CustomerFactory().pk]))
 
     assert response.status_code == 403
+
+
+def test_a_nul_character_in_the_reason_is_refused_not_a_server_error(manager_client):
+    order = OrderFactory(state=State.REQUEST)
+
+    response = manager_client.post(
+        reverse("portals_manager:order_transition", args=[order.pk, "cancel"]),
+        {"state": "request", "reason": "дубль\x00"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert Order.objects.get(pk=order.pk).state == State.REQUEST
+    assert not OrderEvent.objects.exists()
+    assert len(list(response.context["messages"])) == 1

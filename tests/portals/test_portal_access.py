@@ -77,7 +77,7 @@ def test_user_without_role_gets_an_explanation_not_a_portal(client):
     response = client.get(reverse("home"))
 
     assert response.status_code == 403
-    assert "no role" in response.content.decode().lower() or "нет роли" in response.content.decode()
+    assert "У вашей учётной записи пока нет роли" in response.content.decode()
 
 
 def test_client_portal_shows_own_customer_balance(client):
