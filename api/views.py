@@ -426,7 +426,10 @@ class OrderViewSet(ApiViewMixin, viewsets.GenericViewSet):
         summary="Record a payment received",
         description=_(
             "201 with the new payment; 200 with the payment already recorded under the "
-            "same `reference` (nothing is recorded twice). Accepted in any state."
+            "same `reference` (nothing is recorded twice). Accepted in any state; an order "
+            "waiting at `payment` whose terms this meets moves on at once (prepaid: to "
+            "`production`, post-paid: to `closed`), and an overpayment is credited to the "
+            "customer's balance."
         ),
         request=api.PaymentInputSerializer,
         responses=responses({200: api.PaymentSerializer, 201: api.PaymentSerializer}, 404, 422),

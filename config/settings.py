@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "notifications",
+    "billing",
     "api",
     "portals",
 ]
@@ -116,6 +117,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif env.str("TEST_DATABASE_NAME", default=""):
+    # Lets two local runs share one PostgreSQL server without dropping each other's DB.
+    DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -187,6 +191,19 @@ NOTIFICATIONS_STALE_SECONDS = env.int("NOTIFICATIONS_STALE_SECONDS", default=60)
 QUOTE_REMINDER_AFTER_HOURS = env.int("QUOTE_REMINDER_AFTER_HOURS", default=72)
 SERVICE_REMINDER_DAYS_BEFORE = env.int("SERVICE_REMINDER_DAYS_BEFORE", default=1)
 PAYMENT_REMINDER_AFTER_HOURS = env.int("PAYMENT_REMINDER_AFTER_HOURS", default=72)
+INVOICE_PAYMENT_DAYS = env.int("INVOICE_PAYMENT_DAYS", default=5)
+
+# Online card payments speak YooKassa's API (https://yookassa.ru/developers/api). Development
+# and tests point it at the local fake (`python -m billing.gateway.fake`); with no shop
+# configured in production, online payment is simply not offered.
+PAYMENT_GATEWAY_URL = env.str(
+    "PAYMENT_GATEWAY_URL", default="http://127.0.0.1:8011/v3" if DEBUG else ""
+).rstrip("/")
+PAYMENT_GATEWAY_SHOP_ID = env.str("PAYMENT_GATEWAY_SHOP_ID", default="demo-shop" if DEBUG else "")
+PAYMENT_GATEWAY_SECRET_KEY = env.str(
+    "PAYMENT_GATEWAY_SECRET_KEY", default="demo-secret" if DEBUG else ""
+)
+PAYMENT_GATEWAY_TIMEOUT_SECONDS = env.int("PAYMENT_GATEWAY_TIMEOUT_SECONDS", default=10)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -135,11 +135,16 @@ def payment_due_now(order) -> bool:
     return order.payment_terms == PaymentTerms.PREPAY
 
 
-@condition(_("No production before payment: the order is prepaid and not fully paid yet."))
+@condition(
+    _(
+        "No production before payment: the order is prepaid and the agreed prepayment "
+        "is not paid yet."
+    )
+)
 def paid_unless_postpaid(order) -> bool:
     if order.payment_terms == PaymentTerms.POSTPAY:
         return True
-    return order.state == State.PAYMENT and order.is_fully_paid()
+    return order.state == State.PAYMENT and order.is_prepaid_as_agreed()
 
 
 @condition(_("The order is not fully paid yet."))

@@ -1,12 +1,13 @@
 from orders.models.history import OrderEvent
 from orders.models.order import FeedCursor, Order, OrderLine, OrderNumberSequence
-from orders.models.payments import Payment
+from orders.models.payments import Invoice, Payment, Refund
 from orders.models.quotes import Quote
 from orders.models.recurring import RecurringOrder
 from orders.models.workflow import Workflow
 
 __all__ = [
     "FeedCursor",
+    "Invoice",
     "Order",
     "OrderEvent",
     "OrderLine",
@@ -14,5 +15,6 @@ __all__ = [
     "Payment",
     "Quote",
     "RecurringOrder",
+    "Refund",
     "Workflow",
 ]

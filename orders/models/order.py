@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -82,6 +82,13 @@ class Order(OrderLifecycle):
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     payment_terms = models.CharField(
         _("payment terms"), max_length=16, choices=PaymentTerms.choices, default=PaymentTerms.PREPAY
+    )
+    prepayment_percent = models.DecimalField(
+        _("prepayment, %"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("100"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
     currency = models.CharField(_("currency"), max_length=3, default="RUB")
     priority = models.CharField(
@@ -177,11 +184,21 @@ class Order(OrderLifecycle):
         return self.number
 
     def amount_paid(self) -> Decimal:
-        total = self.payments.aggregate(total=Sum("amount"))["total"]
-        return total if total is not None else Decimal("0")
+        """Received minus refunded."""
+        paid = self.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+        refunded = self.refunds.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+        return paid - refunded
+
+    def prepayment_due(self) -> Decimal:
+        """What must be paid before production on prepaid terms."""
+        share = self.total * self.prepayment_percent / 100
+        return share.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
     def is_fully_paid(self) -> bool:
         return self.amount_paid() >= self.total
+
+    def is_prepaid_as_agreed(self) -> bool:
+        return self.amount_paid() >= self.prepayment_due()
 
     def belongs_to_client_user(self, user) -> bool:
         contact = getattr(user, "contact", None) if user.is_authenticated else None

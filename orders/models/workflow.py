@@ -1,3 +1,6 @@
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +42,22 @@ class Workflow(models.Model):
         max_length=16,
         choices=PaymentTerms.choices,
         default=PaymentTerms.PREPAY,
+    )
+    prepayment_percent = models.DecimalField(
+        _("prepayment, %"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("100"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Share of the total paid before production starts (prepaid orders)."),
+    )
+    allow_balance_payment = models.BooleanField(
+        _("clients may pay from their account balance"), default=True
+    )
+    allow_bonus_payment = models.BooleanField(
+        _("clients may pay with bonus points"),
+        default=False,
+        help_text=_("One point pays one rouble."),
     )
     stage_sla_hours = models.JSONField(
         _("stage SLA, hours"),

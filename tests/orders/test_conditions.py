@@ -66,14 +66,17 @@ def test_no_production_before_payment_for_prepaid_orders(manager):
     PaymentFactory(order=order, amount=Decimal("400.00"))
 
     assert _refused(order, "start_production", manager) == [
-        "No production before payment: the order is prepaid and not fully paid yet."
+        "No production before payment: the order is prepaid and the agreed prepayment "
+        "is not paid yet."
     ]
 
+    # Paying the rest meets the terms: the order moves on by itself, noted as the system's.
     payment_record(order=order, amount=Decimal("600.00"), reference="PP-2", by=manager)
-    moved = order_transition(
-        order=Order.objects.get(pk=order.pk), transition="start_production", by=manager
-    )
+    moved = Order.objects.get(pk=order.pk)
     assert moved.state == State.PRODUCTION
+    event = moved.events.get(action="start_production")
+    assert event.actor is None
+    assert event.note == "The agreed prepayment is received."
 
 
 def test_post_paid_order_goes_to_production_unpaid_and_pays_after_delivery(manager):
