@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from catalog.models import Category, Item, OrderFormField
+from catalog.models import Category, Item, OrderFormField, SpecialOffer
 
 
 class ChoicesField(forms.CharField):
@@ -75,3 +75,12 @@ class ItemAdmin(admin.ModelAdmin):
         if search_term.strip():
             queryset |= casefolded
         return queryset, may_have_duplicates
+
+
+@admin.register(SpecialOffer)
+class SpecialOfferAdmin(admin.ModelAdmin):
+    list_display = ("title", "discount_percent", "starts_on", "ends_on", "category", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("title",)
+    list_select_related = ("category",)
+    autocomplete_fields = ("category", "items")

@@ -3,7 +3,9 @@
 from collections import defaultdict
 from decimal import Decimal
 
-from catalog.models import Category, Item, OrderFormField
+from django.utils import timezone
+
+from catalog.models import Category, Item, OrderFormField, SpecialOffer
 
 Kind = Item.Kind
 FieldType = OrderFormField.FieldType
@@ -69,6 +71,12 @@ ITEM_FIELDS = [
 ]
 
 
+SPECIAL_OFFERS = [
+    # title, percent, category slug
+    ("Неделя диванов: −10%", Decimal("10"), "divany"),
+]
+
+
 def _ensure_category(slug: str, name: str, parent: Category | None) -> Category:
     existing = Category.objects.filter(slug=slug).first()
     if existing is not None:
@@ -124,5 +132,15 @@ def seed_catalog() -> None:
                 "choices": choices,
                 "required": required,
                 "position": position,
+            },
+        )
+
+    for title, percent, category_slug in SPECIAL_OFFERS:
+        SpecialOffer.objects.get_or_create(
+            title=title,
+            defaults={
+                "discount_percent": percent,
+                "starts_on": timezone.localdate(),
+                "category": categories[category_slug],
             },
         )

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -203,3 +203,52 @@ class OrderFormField(models.Model):
                 raise ValidationError({"choices": _("Choices must not repeat.")})
         elif choices:
             raise ValidationError({"choices": _("Only a choice field has choices.")})
+
+
+class SpecialOffer(models.Model):
+    """A percent off items for a period: listed items, a category's whole subtree, or both."""
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    discount_percent = models.DecimalField(
+        _("discount, %"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(
+        _("ends on"), null=True, blank=True, help_text=_("Leave empty for an open-ended offer.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="special_offers",
+        help_text=_("Applies to every item of this category and of the categories below it."),
+    )
+    items = models.ManyToManyField(
+        Item, verbose_name=_("items"), blank=True, related_name="special_offers"
+    )
+
+    class Meta:
+        verbose_name = _("special offer")
+        verbose_name_plural = _("special offers")
+        ordering = ["-starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discount_percent__gt=0, discount_percent__lte=100),
+                name="special_offer_discount_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="special_offer_ends_after_start",
+                violation_error_message=_("An offer cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,235 @@
+"""Every write to carts. Submitting a cart creates its order through `order_create`."""
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carts.errors import (
+    CartChangedError,
+    CartEmptyError,
+    CartError,
+    CartPermissionError,
+    CartSubmittedError,
+)
+from carts.models import Cart, CartLine
+from catalog.models import Item
+from catalog.order_forms import order_form_fields, validate_custom_values
+from catalog.selectors import offer_best_for_items
+from orders.errors import OrderPermissionError, OrderValidationError
+from orders.lifecycle import OrderKind
+from orders.models import Order
+from orders.services import LineInput, order_create
+
+MIN_QUANTITY = Decimal("0.001")
+# Well inside the column's 12 digits, so adding to a line can never overflow it.
+MAX_QUANTITY = Decimal("100000")
+
+
+def _client_contact(user):
+    """The contact `user` orders for; a user who cannot order for a customer is refused."""
+    contact = getattr(user, "contact", None)
+    if contact is None or not user.is_active or not user.has_perm("orders.act_as_client"):
+        raise CartPermissionError()
+    return contact
+
+
+def _quantity(value, errors: dict) -> Decimal | None:
+    try:
+        quantity = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        quantity = None
+    if quantity is None or not quantity.is_finite():
+        errors["quantity"] = [_("Enter a number.")]
+        return None
+    if quantity < MIN_QUANTITY or quantity > MAX_QUANTITY:
+        errors["quantity"] = [
+            _("Enter a quantity from %(minimum)s to %(maximum)s.")
+            % {"minimum": MIN_QUANTITY, "maximum": MAX_QUANTITY}
+        ]
+        return None
+    if quantity != quantity.quantize(MIN_QUANTITY):
+        errors["quantity"] = [_("Use at most three decimal places.")]
+        return None
+    return quantity
+
+
+def _open_cart_locked(contact) -> Cart:
+    """The contact's open cart under a row lock, created if there is none."""
+    for attempt in range(2):
+        cart = Cart.objects.select_for_update().filter(contact=contact, status=Cart.Status.OPEN)
+        cart = cart.first()
+        if cart is not None:
+            return cart
+        try:
+            with transaction.atomic():
+                return Cart.objects.create(contact=contact)
+        except IntegrityError:
+            # A parallel request opened it between our read and our insert: use theirs.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _line_locked(line: CartLine, contact) -> tuple[Cart, CartLine]:
+    cart = (
+        Cart.objects.select_for_update()
+        .filter(pk=line.cart_id, contact=contact, status=Cart.Status.OPEN)
+        .first()
+    )
+    locked = CartLine.objects.filter(pk=line.pk, cart=cart).first() if cart else None
+    if locked is None:
+        raise CartChangedError()
+    return cart, locked
+
+
+def _touch(cart: Cart) -> None:
+    # The manager's "abandoned" view reads this, so every change of a line counts.
+    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+
+
+def cart_add_item(
+    *, by, item: Item, quantity=1, custom_values: Mapping[str, Any] | None = None
+) -> CartLine:
+    """Put `item` into the open cart of `by` (a client user), opening the cart if needed.
+
+    Checks the quantity and the item's order form; raises ValidationError naming each
+    bad field (`quantity`, `item` or the form field's name) and then saves nothing.
+    A line of the same item with the same answers gets the quantity added instead.
+    Raises CartPermissionError for a user who does not order for a customer.
+    """
+    contact = _client_contact(by)
+    errors: dict[str, list[str]] = {}
+    if not item.is_active:
+        errors["item"] = [_("This item is no longer sold.")]
+    amount = _quantity(quantity, errors)
+    fields = order_form_fields(item)
+    try:
+        values = validate_custom_values(item, custom_values or {}, fields=fields)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    labels = {field.name: field.label for field in fields if field.name in values}
+    with transaction.atomic():
+        cart = _open_cart_locked(contact)
+        line = next(
+            (line for line in cart.lines.filter(item=item) if line.custom_values == values), None
+        )
+        if line is None:
+            line = CartLine.objects.create(
+                cart=cart, item=item, quantity=amount, custom_values=values, custom_labels=labels
+            )
+        else:
+            if line.quantity + amount > MAX_QUANTITY:
+                raise ValidationError({"quantity": [_("The cart cannot hold more of this item.")]})
+            line.quantity += amount
+            line.save(update_fields=["quantity"])
+        _touch(cart)
+    return line
+
+
+def cart_update_line(*, by, line: CartLine, quantity) -> CartLine:
+    """Set a line's quantity. Raises ValidationError({"quantity": ...}) or CartChangedError
+    when the line is no longer in the user's open cart."""
+    contact = _client_contact(by)
+    errors: dict[str, list[str]] = {}
+    amount = _quantity(quantity, errors)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        cart, locked = _line_locked(line, contact)
+        locked.quantity = amount
+        locked.save(update_fields=["quantity"])
+        _touch(cart)
+    return locked
+
+
+def cart_remove_line(*, by, line: CartLine) -> None:
+    """Delete a line of the user's open cart; CartChangedError if it is not there any more."""
+    contact = _client_contact(by)
+    with transaction.atomic():
+        cart, locked = _line_locked(line, contact)
+        locked.delete()
+        _touch(cart)
+
+
+def _order_kind(lines: list[CartLine]) -> str:
+    if all(line.item.kind == Item.Kind.SERVICE for line in lines):
+        return OrderKind.SERVICE
+    return OrderKind.PRODUCT
+
+
+def _readable(error: OrderValidationError, lines: list[CartLine]) -> CartError:
+    """Order errors name lines by index (`lines.0.item`); the client knows them by name."""
+    messages = []
+    for path, path_messages in error.errors.items():
+        parts = path.split(".")
+        line = None
+        if parts[0] == "lines" and len(parts) > 1 and parts[1].isdigit():
+            index = int(parts[1])
+            line = lines[index] if index < len(lines) else None
+        messages.extend(
+            f"{line.item.name}: {message}" if line else str(message) for message in path_messages
+        )
+    return CartError(messages=messages)
+
+
+def cart_submit(*, by, cart: Cart, comment: str = "") -> Order:
+    """Turn the user's open cart into an order at `request` (channel portal) and mark the
+    cart submitted, in one transaction: either both happen or neither.
+
+    Current special offers are priced into each line's discount. The order service
+    writes the `created` event and the outbox row that confirms the order to the client.
+    A cart submitted already raises CartSubmittedError carrying its order, so a second
+    click or a second tab never makes a second order. Raises CartEmptyError, and
+    CartError with readable messages when an item was withdrawn or its form changed.
+    """
+    contact = _client_contact(by)
+    if cart.contact_id != contact.pk:
+        raise CartPermissionError()
+    now = timezone.now()
+    with transaction.atomic():
+        # A conditional UPDATE claims the cart: of two racing submits only one matches.
+        claimed = Cart.objects.filter(pk=cart.pk, status=Cart.Status.OPEN).update(
+            status=Cart.Status.SUBMITTED, submitted_at=now, updated_at=now
+        )
+        if not claimed:
+            raise CartSubmittedError(
+                order_id=Cart.objects.filter(pk=cart.pk).values_list("order_id", flat=True).first()
+            )
+        lines = list(cart.lines.select_related("item__category").order_by("id"))
+        if not lines:
+            raise CartEmptyError()
+        offers = offer_best_for_items([line.item for line in lines])
+        line_inputs = [
+            LineInput(
+                item=line.item,
+                quantity=line.quantity,
+                discount_percent=offers[line.item_id].discount_percent
+                if line.item_id in offers
+                else Decimal("0"),
+                custom_values=line.custom_values,
+            )
+            for line in lines
+        ]
+        try:
+            order = order_create(
+                customer=contact.customer,
+                contact=contact,
+                kind=_order_kind(lines),
+                lines=line_inputs,
+                by=by,
+                channel=Order.Channel.PORTAL,
+                comment=comment,
+            )
+        except OrderValidationError as error:
+            raise _readable(error, lines) from error
+        except OrderPermissionError as error:
+            raise CartPermissionError() from error
+        Cart.objects.filter(pk=cart.pk).update(order=order)
+    return order
