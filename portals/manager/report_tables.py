@@ -1,0 +1,261 @@
+"""The reports as tables: one definition per table serves the page, its chart and its CSV,
+so the three never disagree about what a column means."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from orders.reports import (
+    report_funnel,
+    report_lost_by_reason,
+    report_revenue_by_manager,
+    report_revenue_by_month,
+    report_stage_times,
+)
+from portals.charts import BarChart, bar_chart
+
+SECONDS_PER_HOUR = Decimal(3600)
+
+
+def format_duration(value: timedelta) -> str:
+    minutes = int(value.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    return _("%(minutes)d min") % {"minutes": minutes}
+
+
+def hours(value: timedelta) -> Decimal:
+    return (Decimal(value.total_seconds()) / SECONDS_PER_HOUR).quantize(Decimal("0.01"))
+
+
+def format_money(value: Decimal) -> str:
+    return number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
+def format_percent(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return number_format(value, decimal_pos=1, use_l10n=True)
+
+
+def _reason(row) -> str:
+    return row.reason or _("No reason given")
+
+
+def _manager(row) -> str:
+    return row.manager_name or _("Unassigned")
+
+
+def _with_currency(label: str, currency: str, rows) -> str:
+    several = len({row.currency for row in rows}) > 1
+    return f"{label}, {currency}" if several else label
+
+
+@dataclass(frozen=True)
+class Column:
+    header: Any
+    csv: Callable[[Any], object]
+    html: Callable[[Any], str] | None = None
+    numeric: bool = False
+
+    def display(self, row) -> str:
+        return self.html(row) if self.html is not None else str(self.csv(row))
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    slug: str
+    title: Any
+    note: Any
+    fetch: Callable[..., list]
+    columns: tuple[Column, ...]
+    # (label, value, value as shown) per bar; None: no chart for this table.
+    chart_items: Callable[[list], list[tuple[str, Any, str]]] | None = None
+
+    def chart(self, rows: list) -> BarChart | None:
+        if self.chart_items is None or not rows:
+            return None
+        return bar_chart(slug=self.slug, title=str(self.title), items=self.chart_items(rows))
+
+
+TABLES = (
+    ReportTable(
+        slug="funnel",
+        title=gettext_lazy("Sales funnel"),
+        note=gettext_lazy(
+            "Sales orders created in the period that reached each stage. Conversion is the "
+            "share of them that went on to a further stage (not cancelled, not sent back "
+            "to the quote); stages an order type skips are not counted against it."
+        ),
+        fetch=report_funnel,
+        columns=(
+            Column(gettext_lazy("Stage"), lambda row: row.label),
+            Column(gettext_lazy("Orders reached"), lambda row: row.reached, numeric=True),
+            Column(
+                gettext_lazy("Went on"),
+                lambda row: row.moved_on,
+                lambda row: "—" if row.moved_on is None else str(row.moved_on),
+                numeric=True,
+            ),
+            Column(
+                gettext_lazy("Share of requests, %"),
+                lambda row: row.share_of_first,
+                lambda row: format_percent(row.share_of_first),
+                numeric=True,
+            ),
+            Column(
+                gettext_lazy("Conversion to a further stage, %"),
+                lambda row: row.conversion,
+                lambda row: format_percent(row.conversion),
+                numeric=True,
+            ),
+        ),
+        chart_items=lambda rows: [(row.label, row.reached, str(row.reached)) for row in rows],
+    ),
+    ReportTable(
+        slug="stage-times",
+        title=gettext_lazy("Time in stage"),
+        note=gettext_lazy(
+            "Finished stays of the period's sales orders in each stage, from entering the "
+            "stage to the next change of state; a stay still going on is not counted. "
+            "The 90th percentile is the time within which nine stays in ten ended."
+        ),
+        fetch=report_stage_times,
+        columns=(
+            Column(gettext_lazy("Stage"), lambda row: row.label),
+            Column(gettext_lazy("Stays"), lambda row: row.visits, numeric=True),
+            Column(
+                gettext_lazy("Average, hours"),
+                lambda row: hours(row.average),
+                lambda row: format_duration(row.average),
+                numeric=True,
+            ),
+            Column(
+                gettext_lazy("90th percentile, hours"),
+                lambda row: hours(row.p90),
+                lambda row: format_duration(row.p90),
+                numeric=True,
+            ),
+        ),
+        chart_items=lambda rows: [
+            (row.label, row.average.total_seconds(), format_duration(row.average)) for row in rows
+        ],
+    ),
+    ReportTable(
+        slug="lost",
+        title=gettext_lazy("Orders lost"),
+        note=gettext_lazy("Sales orders created in the period and cancelled, by the reason given."),
+        fetch=report_lost_by_reason,
+        columns=(
+            Column(gettext_lazy("Reason"), _reason),
+            Column(gettext_lazy("Orders"), lambda row: row.orders, numeric=True),
+            Column(
+                gettext_lazy("Share, %"),
+                lambda row: row.share,
+                lambda row: format_percent(row.share),
+                numeric=True,
+            ),
+        ),
+        chart_items=lambda rows: [(_reason(row), row.orders, str(row.orders)) for row in rows],
+    ),
+    ReportTable(
+        slug="revenue-by-month",
+        title=gettext_lazy("Revenue by month"),
+        note=gettext_lazy(
+            "Revenue is the total of each sales order closed in the period (closed means "
+            "delivered and fully paid), counted in the month it was closed. Payments of "
+            "orders still open are not included."
+        ),
+        fetch=report_revenue_by_month,
+        columns=(
+            Column(
+                gettext_lazy("Month"),
+                lambda row: row.month.strftime("%Y-%m"),
+                lambda row: row.month.strftime("%m.%Y"),
+            ),
+            Column(gettext_lazy("Currency"), lambda row: row.currency),
+            Column(gettext_lazy("Orders closed"), lambda row: row.orders, numeric=True),
+            Column(
+                gettext_lazy("Revenue"),
+                lambda row: row.amount,
+                lambda row: format_money(row.amount),
+                numeric=True,
+            ),
+        ),
+        chart_items=lambda rows: [
+            (
+                _with_currency(row.month.strftime("%m.%Y"), row.currency, rows),
+                row.amount,
+                f"{format_money(row.amount)} {row.currency}",
+            )
+            for row in rows
+        ],
+    ),
+    ReportTable(
+        slug="revenue-by-manager",
+        title=gettext_lazy("Revenue by manager"),
+        note=gettext_lazy(
+            "Totals of sales orders closed in the period, by the manager assigned to the order."
+        ),
+        fetch=report_revenue_by_manager,
+        columns=(
+            Column(gettext_lazy("Manager"), _manager),
+            Column(gettext_lazy("Currency"), lambda row: row.currency),
+            Column(gettext_lazy("Orders closed"), lambda row: row.orders, numeric=True),
+            Column(
+                gettext_lazy("Revenue"),
+                lambda row: row.amount,
+                lambda row: format_money(row.amount),
+                numeric=True,
+            ),
+        ),
+        chart_items=lambda rows: [
+            (
+                _with_currency(_manager(row), row.currency, rows),
+                row.amount,
+                f"{format_money(row.amount)} {row.currency}",
+            )
+            for row in rows
+        ],
+    ),
+)
+TABLES_BY_SLUG = {table.slug: table for table in TABLES}
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    numeric: bool
+
+
+@dataclass(frozen=True)
+class RenderedTable:
+    slug: str
+    title: str
+    note: str
+    headers: list[Cell]
+    rows: list[list[Cell]]
+    chart: BarChart | None
+
+
+def render_table(table: ReportTable, rows: list) -> RenderedTable:
+    return RenderedTable(
+        slug=table.slug,
+        title=str(table.title),
+        note=str(table.note),
+        headers=[Cell(str(column.header), column.numeric) for column in table.columns],
+        rows=[
+            [Cell(column.display(row), column.numeric) for column in table.columns] for row in rows
+        ],
+        chart=table.chart(rows),
+    )
