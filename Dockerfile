@@ -5,9 +5,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=config.settings
 
-# Fonts with Cyrillic glyphs for generated documents.
+# Pango and HarfBuzz for WeasyPrint (order PDFs; their Cyrillic font ships in billing/documents/fonts).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends fonts-dejavu-core gettext \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

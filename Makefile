@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: install run test lint format browser messages migrations-check deploy-check diagram clean
+.PHONY: install run test lint format browser system-deps run-deps messages migrations-check deploy-check diagram clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (PYTHON=$(PYTHON))"; exit 1; }
@@ -16,17 +16,29 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
+run: install run-deps
 	DEBUG=1 bin/run-dev
 
-# Browser tests drive Debian's chromium; install it when missing and we may.
-browser:
-	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || { \
+# System packages: Pango for WeasyPrint's PDFs (the app), plus chromium for the browser
+# tests and poppler-utils for the tests that open the PDFs. Installed when missing and we may.
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
+define apt_install_missing
+	@missing=""; for package in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium is missing: install Debian's chromium package (browser tests need it)"; exit 1; fi; }
+	    echo "Installing$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Missing system packages:$$missing (install them with apt-get)"; exit 1; fi; fi
+endef
 
-test: install browser
+run-deps:
+	$(call apt_install_missing,$(RUN_PACKAGES))
+
+browser system-deps:
+	$(call apt_install_missing,$(TEST_PACKAGES))
+
+test: install system-deps
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run >/dev/null || { echo "Models changed without a migration: run manage.py makemigrations"; exit 1; }
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -64,6 +64,18 @@ MESSAGES = {
             (CLIENT,),
         ),
         Message(
+            "invoice_ready",
+            _("New invoice for order %(number)s"),
+            _("A new invoice is in your account: download it, or pay it online by card."),
+            (CLIENT,),
+        ),
+        Message(
+            "refund_issued",
+            _("Refund on order %(number)s"),
+            _("Money has been refunded on the order. A card refund may take a few days to arrive."),
+            (CLIENT, MANAGER),
+        ),
+        Message(
             "payment_received",
             _("Payment received for order %(number)s"),
             _("The payment for the order has been received. Thank you!"),
@@ -164,6 +176,8 @@ TOPIC_MESSAGES = {
     "order.prepare_contract": ["contract_ready"],
     "order.request_payment": ["invoice_issued"],
     "order.payment_recorded": ["payment_received"],
+    "order.invoice_issued": ["invoice_ready"],
+    "order.payment_refunded": ["refund_issued"],
     "order.start_production": ["in_production"],
     "order.ship": ["shipped"],
     "order.close": ["feedback_request"],

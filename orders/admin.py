@@ -5,7 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.errors import OrderConflictError, OrderError, OrderValidationError
 from orders.forms import TransitionForm
-from orders.models import Order, OrderEvent, OrderLine, Payment, Quote, Workflow
+from orders.models import (
+    Invoice,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Payment,
+    Quote,
+    Refund,
+    Workflow,
+)
 from orders.selectors import order_available_transitions
 from orders.services import order_transition
 
@@ -51,7 +60,19 @@ class QuoteInline(ReadOnlyInline):
 
 class PaymentInline(ReadOnlyInline):
     model = Payment
-    fields = ("paid_at", "amount", "method", "reference", "recorded_by")
+    fields = ("paid_at", "amount", "method", "provider", "reference", "invoice", "recorded_by")
+    readonly_fields = fields
+
+
+class InvoiceInline(ReadOnlyInline):
+    model = Invoice
+    fields = ("number", "kind", "amount", "due_date", "status", "created_at")
+    readonly_fields = fields
+
+
+class RefundInline(ReadOnlyInline):
+    model = Refund
+    fields = ("created_at", "payment", "amount", "reason", "provider_reference", "created_by")
     readonly_fields = fields
 
 
@@ -65,7 +86,14 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ("number", "customer__name", "external_id", "tracking_number")
     list_select_related = ("customer", "manager")
     date_hierarchy = "created_at"
-    inlines = (OrderLineInline, QuoteInline, PaymentInline, OrderEventInline)
+    inlines = (
+        OrderLineInline,
+        QuoteInline,
+        InvoiceInline,
+        PaymentInline,
+        RefundInline,
+        OrderEventInline,
+    )
     change_form_template = "admin/orders/order/change_form.html"
     fields = (
         "number",

@@ -7,11 +7,12 @@ from django.utils import timezone
 from catalog.models import Item
 from customers.models import Contact, Customer
 from orders.lifecycle import DeliveryStatus
-from orders.models import Order
+from orders.models import Invoice, Order
 from orders.services import (
     LineInput,
     contract_mark_signed,
     delivery_update,
+    invoice_issue,
     order_create,
     order_transition,
     payment_record,
@@ -43,8 +44,9 @@ def _to_paid_production(order, manager, client_user):
     order = order_transition(order=_fresh(order), transition="prepare_contract", by=manager)
     order = contract_mark_signed(order=order, by=manager)
     order = order_transition(order=order, transition="request_payment", by=manager)
+    # Paid in full on prepaid terms: the order goes on to production by itself.
     payment_record(order=order, amount=order.total, reference=f"{order.number}-PP", by=manager)
-    return order_transition(order=_fresh(order), transition="start_production", by=manager)
+    return _fresh(order)
 
 
 def seed_orders(staff) -> int:
@@ -76,6 +78,13 @@ def seed_orders(staff) -> int:
         ("DEMO-O-004", veter, "product", [table(4)], "delivery"),
         ("DEMO-O-005", orlova, "product", [sofa("Рогожка")], "closed"),
         ("DEMO-O-006", romashka, "support", [], "ticket"),
+        (
+            "DEMO-O-007",
+            romashka,
+            "product",
+            [table(), LineInput(item=items[CHAIR], quantity=4)],
+            "payment",
+        ),
     ]
     created = 0
     for external_id, customer, kind, lines, target in plans:
@@ -119,14 +128,19 @@ def seed_orders(staff) -> int:
                 by=None,
                 method="card",
             )
-            order = order_transition(
-                order=_fresh(order), transition="start_production", by=warehouse
-            )
-            order = order_transition(order=order, transition="ship", by=warehouse)
+            order = order_transition(order=_fresh(order), transition="ship", by=warehouse)
             order = delivery_update(
                 order=order, by=client_user, status=DeliveryStatus.HANDED_TO_CLIENT
             )
             order_transition(order=order, transition="close", by=manager, note="Клиент доволен")
+        elif target == "payment":
+            # Waiting for the client's prepayment: an invoice to download or to pay by card.
+            order = _to_quote_sent(order, manager)
+            quote_accept(quote=order.quotes.get(status="sent"), by=client_user)
+            order = order_transition(order=_fresh(order), transition="prepare_contract", by=manager)
+            order = contract_mark_signed(order=order, by=manager)
+            order = order_transition(order=order, transition="request_payment", by=manager)
+            invoice_issue(order=order, kind=Invoice.Kind.PREPAYMENT, by=manager)
         elif target == "ticket":
             order_transition(order=order, transition="take_ticket", by=manager)
     return created

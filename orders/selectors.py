@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from orders.lifecycle import State
 from orders.models import Order, OrderEvent, OrderLine
 
 VIEW_ALL_ORDERS = "orders.view_all_orders"
@@ -34,6 +35,8 @@ def order_get_for_user(*, user, order_id) -> Order:
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("id")),
         "quotes",
         "payments",
+        "refunds",
+        "invoices",
     )
     try:
         return queryset.get(pk=order_id)
@@ -106,3 +109,31 @@ def order_events_for_customer(*, user, customer_id, limit: int = 30) -> list[Ord
         .select_related("order", "actor")
         .order_by("-id")[:limit]
     )
+
+
+NEW_REQUEST_STATES = (State.REQUEST, State.NEW)
+
+
+def order_count_new_requests(*, user, since) -> int:
+    """Requests placed after `since` and still waiting, for the desk's "new since" notice."""
+    return (
+        order_list_for_user(user=user)
+        .filter(state__in=NEW_REQUEST_STATES, created_at__gt=since)
+        .count()
+    )
+
+
+def order_transition_choices_for_user(*, user) -> list[tuple[str, str]]:
+    """Transitions `user` holds the permission for on some order, by name, for bulk actions.
+
+    Whether one is possible for a given order (its state, conditions, the client's own
+    orders) is decided per order by the service.
+    """
+    choices: dict[str, str] = {}
+    for transition in Order._meta.get_field("state").get_all_transitions(Order):
+        if transition.name in choices or transition.custom.get("internal"):
+            continue
+        permissions = getattr(transition.permission, "permissions", ())
+        if any(user.has_perm(permission) for permission in permissions):
+            choices[transition.name] = str(transition.custom.get("label", transition.name))
+    return sorted(choices.items(), key=lambda choice: choice[1])

@@ -5,15 +5,19 @@ from django.utils.translation import gettext_lazy
 
 from orders.errors import OrderError, OrderValidationError
 
-FIELD_LABELS = {"reason": gettext_lazy("Reason")}
+FIELD_LABELS = {"reason": gettext_lazy("Reason"), "manager": gettext_lazy("Manager")}
+
+
+def order_error_texts(error: OrderError) -> list[str]:
+    if isinstance(error, OrderValidationError):
+        return [
+            f"{FIELD_LABELS.get(field, field)}: {message}"
+            for field, field_messages in error.errors.items()
+            for message in field_messages
+        ]
+    return [str(message) for message in error.messages]
 
 
 def report_order_error(request, error: OrderError) -> None:
-    if isinstance(error, OrderValidationError):
-        for field, field_messages in error.errors.items():
-            label = FIELD_LABELS.get(field, field)
-            for message in field_messages:
-                messages.error(request, f"{label}: {message}")
-        return
-    for message in error.messages:
-        messages.error(request, str(message))
+    for text in order_error_texts(error):
+        messages.error(request, text)

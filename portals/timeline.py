@@ -6,7 +6,9 @@ actions the services record themselves, labelled here.
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +22,8 @@ ACTION_LABELS = {
     "quote_reminder": _("Quote reminder sent"),
     "contract_signed": _("Contract signed"),
     "payment_recorded": _("Payment received"),
+    "payment_refunded": _("Payment refunded"),
+    "invoice_issued": _("Invoice issued"),
     "payment_reminder": _("Payment reminder sent"),
     "delivery_updated": _("Delivery updated"),
     "manager_assigned": _("Manager assigned"),
@@ -30,6 +34,7 @@ ACTION_LABELS = {
     "recurring_failed": _("Scheduled repeat failed"),
 }
 OTHER_ACTION_LABEL = _("Order updated")
+MONEY_ACTIONS = {"payment_recorded", "payment_refunded", "invoice_issued"}
 # Internal bookkeeping a client has no use for.
 STAFF_ONLY_ACTIONS = {"manager_assigned", "sla_breach", "sla_escalation", "recurring_failed"}
 
@@ -70,6 +75,10 @@ def _detail(event: OrderEvent) -> str:
         return DeliveryStatus(new_status).label
     if payload.get("quote_version"):
         return gettext("Version %(version)s") % {"version": payload["quote_version"]}
+    if event.action in MONEY_ACTIONS and payload.get("amount"):
+        amount = number_format(Decimal(payload["amount"]), 2, force_grouping=True)
+        number = payload.get("invoice_number")
+        return f"{number}: {amount}" if number else amount
     return ""
 
 

@@ -17,6 +17,7 @@ from orders.selectors import order_available_transitions, order_get_for_user, or
 from orders.services import delivery_update, order_transition, quote_accept
 from portals.client.forms import OrderFilterForm, QuoteAcceptForm
 from portals.order_messages import report_order_error
+from portals.order_money import order_money
 from portals.timeline import order_timeline
 
 PAGE_SIZE = 20
@@ -80,6 +81,7 @@ def order_page(request, pk):
             "transitions": order_available_transitions(order=order, user=request.user),
             "may_confirm_receipt": _may_confirm_receipt(order),
             "is_shipped": bool(order.delivery_status),
+            "money": order_money(order, request.user),
         },
     )
 

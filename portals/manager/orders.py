@@ -2,18 +2,28 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.portals import MANAGER_PORTAL_PERMISSION
 from orders.errors import OrderConflictError, OrderError
 from orders.forms import TransitionForm
-from orders.lifecycle import State
 from orders.models import Quote
-from orders.selectors import order_available_transitions, order_desk_list, order_get_for_user
+from orders.selectors import (
+    NEW_REQUEST_STATES,
+    order_available_transitions,
+    order_count_new_requests,
+    order_desk_list,
+    order_get_for_user,
+)
 from orders.services import delivery_update, order_transition, quote_send
-from portals.manager.forms import DeliveryForm, OrderDeskFilterForm
+from portals.access import user_may_change_orders
+from portals.manager.forms import DeliveryForm, OrderBulkForm, OrderDeskFilterForm
+from portals.manager.money import order_money_forms
 from portals.order_messages import report_order_error
 from portals.timeline import order_timeline
 
@@ -32,7 +42,7 @@ def order_desk(request):
     view = filters.get("view", "")
     states = list(filters.get("state") or [])
     if view == "new":
-        states = [State.REQUEST, State.NEW]
+        states = list(NEW_REQUEST_STATES)
     rows = list(
         order_desk_list(
             user=request.user,
@@ -47,6 +57,7 @@ def order_desk(request):
     next_before = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
     query = request.GET.copy()
     query.pop("before", None)
+    may_change = user_may_change_orders(request.user)
     return render(
         request,
         "portals/manager/order_desk.html",
@@ -55,9 +66,30 @@ def order_desk(request):
             "orders": rows[:PAGE_SIZE],
             "next_before": next_before,
             "base_query": query.urlencode(),
+            "desk_query": request.GET.urlencode(),
             "view": view,
             "views": OrderDeskFilterForm.VIEW_CHOICES,
+            "bulk_form": OrderBulkForm(user=request.user) if may_change else None,
+            "loaded_at": timezone.now().isoformat(),
         },
+    )
+
+
+@require_GET
+@login_required
+@staff_only
+def order_desk_new_requests(request):
+    """The desk's polled notice: how many requests came in since the page was loaded."""
+    try:
+        since = parse_datetime(request.GET.get("since", ""))
+    except ValueError:
+        since = None
+    if since is None or timezone.is_naive(since):
+        return HttpResponseBadRequest("since: an ISO date and time with its offset")
+    return render(
+        request,
+        "portals/manager/_new_requests.html",
+        {"count": order_count_new_requests(user=request.user, since=since)},
     )
 
 
@@ -66,6 +98,11 @@ def order_desk(request):
 @staff_only
 def order_page(request, pk):
     order = order_get_for_user(user=request.user, order_id=pk)
+    return order_page_response(request, order)
+
+
+def order_page_response(request, order, **forms):
+    """The order page; a form that failed is passed back bound, its fields marked."""
     quotes = sorted(order.quotes.all(), key=lambda quote: -quote.version)
     return render(
         request,
@@ -84,6 +121,7 @@ def order_page(request, pk):
                     "expected_date": order.expected_delivery_date,
                 }
             ),
+            **order_money_forms(request, order, **forms),
         },
     )
 

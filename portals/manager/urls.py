@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portals.manager import orders, views
+from portals.manager import bulk, carts, money, orders, reports, views
 
 app_name = "portals_manager"
 
@@ -8,7 +8,10 @@ urlpatterns = [
     path("", views.ManagerHomeView.as_view(), name="home"),
     path("customers/", views.CustomerListView.as_view(), name="customer_list"),
     path("customers/<int:pk>/", views.CustomerCardView.as_view(), name="customer_card"),
+    path("carts/", carts.cart_list, name="cart_list"),
     path("orders/", orders.order_desk, name="order_desk"),
+    path("orders/bulk/", bulk.order_bulk, name="order_bulk"),
+    path("orders/new-requests/", orders.order_desk_new_requests, name="order_desk_new_requests"),
     path("orders/<int:pk>/", orders.order_page, name="order_page"),
     path(
         "orders/<int:pk>/transitions/<slug:name>/",
@@ -21,4 +24,9 @@ urlpatterns = [
         name="order_send_quote",
     ),
     path("orders/<int:pk>/delivery/", orders.order_update_delivery, name="order_delivery"),
+    path("orders/<int:pk>/invoices/", money.order_issue_invoice, name="order_issue_invoice"),
+    path("orders/<int:pk>/payments/", money.order_record_payment, name="order_record_payment"),
+    path("orders/<int:pk>/refunds/", money.order_refund_payment, name="order_refund_payment"),
+    path("reports/", reports.reports, name="reports"),
+    path("reports/<slug:table>.csv", reports.report_export, name="report_export"),
 ]

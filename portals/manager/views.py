@@ -8,11 +8,17 @@ from customers.selectors import (
 )
 from orders.selectors import order_events_for_customer, order_list_for_user
 from portals.access import PortalAccessMixin
+from portals.manager.reports import user_may_view_reports
 
 
 class ManagerHomeView(PortalAccessMixin, TemplateView):
     permission_required = MANAGER_PORTAL_PERMISSION
     template_name = "portals/manager/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["may_view_reports"] = user_may_view_reports(self.request.user)
+        return context
 
 
 class CustomerListView(PortalAccessMixin, ListView):

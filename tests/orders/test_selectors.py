@@ -68,13 +68,15 @@ def test_order_detail_costs_a_fixed_number_of_queries(django_assert_max_num_quer
     for version in (1, 2, 3):
         QuoteFactory(order=order, version=version)
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         loaded = order_get_for_user(user=contact.user, order_id=order.pk)
         _ = [
             list(loaded.lines.all()),
             list(loaded.events.all()),
             list(loaded.quotes.all()),
             list(loaded.payments.all()),
+            list(loaded.refunds.all()),
+            list(loaded.invoices.all()),
         ]
 
 

@@ -2,6 +2,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, STAFF, seed_staff
+from billing.demo import seed_company
+from carts.demo import seed_carts
 from catalog.demo import seed_catalog
 from customers.demo import seed_customers
 from orders.demo import seed_orders
@@ -15,7 +17,9 @@ class Command(BaseCommand):
             staff = seed_staff()
             client_logins = seed_customers(staff)
             seed_catalog()
+            seed_company()
             new_orders = seed_orders(staff)
+            seed_carts()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data is ready. Logins (password for all: {DEMO_PASSWORD}):")
         )

@@ -1,0 +1,229 @@
+"""Online card payments: start one at the gateway, learn its outcome, refund it.
+
+Money reaches an order only through `orders.services.payment_record`, and only after the
+gateway itself has said the payment succeeded: a notification is a hint to go and ask,
+never evidence. The gateway payment id becomes the payment's reference, so however
+often we are told, one payment is recorded.
+"""
+
+import json
+import logging
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from billing.gateway import client
+from billing.models import GatewayNotification, OnlinePayment
+from orders.errors import OrderError, OrderPermissionError, OrderValidationError
+from orders.lifecycle import PaymentTerms, State
+from orders.models import Invoice, Order, Payment, Refund
+from orders.services import payment_record, payment_refund
+
+logger = logging.getLogger(__name__)
+
+PROVIDER = "yookassa"
+
+
+class PaymentUnavailableError(OrderError):
+    """The gateway could not be used now; nothing was charged."""
+
+    def __init__(self):
+        super().__init__(
+            _("Online payment is unavailable right now. Try again later or pay by invoice.")
+        )
+
+
+def amount_due_now(order: Order, paid: Decimal | None = None) -> Decimal:
+    """What the client is asked to pay now: the agreed prepayment at the payment stage,
+    the rest once a prepaid order is in production or delivery, all of it when post-paid
+    orders reach payment. Open invoices may be paid whatever this says."""
+    paid = order.amount_paid() if paid is None else paid
+    prepaid = order.payment_terms == PaymentTerms.PREPAY
+    if order.state == State.PAYMENT:
+        target = order.prepayment_due() if prepaid else order.total
+    elif prepaid and order.state in (State.PRODUCTION, State.DELIVERY):
+        target = order.total
+    else:
+        return Decimal("0")
+    return max(target - paid, Decimal("0"))
+
+
+def online_payment_start(*, order: Order, by, invoice: Invoice | None = None) -> OnlinePayment:
+    """Create the payment at the gateway; the payer then goes to its `confirmation_url`."""
+    if not (by.has_perm("orders.process_order") or order.belongs_to_client_user(by)):
+        raise OrderPermissionError()
+    if invoice is not None and (
+        invoice.order_id != order.pk or invoice.status != Invoice.Status.ISSUED
+    ):
+        raise OrderValidationError({"invoice": [_("This invoice cannot be paid now.")]})
+    amount = invoice.amount if invoice is not None else amount_due_now(order)
+    if amount <= 0 or not client.gateway_configured():
+        raise OrderValidationError({"amount": [_("Nothing is to be paid online now.")]})
+    # Committed before the call: if we die after the gateway created the payment, the
+    # row (and its idempotence key) is there to find it again.
+    attempt = OnlinePayment.objects.create(
+        order=order, invoice=invoice, provider=PROVIDER, amount=amount, started_by=by
+    )
+    try:
+        created = client.payment_create(
+            amount=amount,
+            currency=order.currency,
+            description=_("Order %(number)s") % {"number": order.number},
+            return_url=settings.SITE_URL + reverse("billing:online_return", args=[attempt.pk]),
+            idempotence_key=str(attempt.idempotence_key),
+            metadata={"order_number": order.number, "online_payment_id": attempt.pk},
+        )
+    except client.GatewayError as error:
+        logger.warning("Online payment %s not created: %s", attempt.pk, error)
+        attempt.status = OnlinePayment.Status.CANCELED
+        attempt.save(update_fields=["status", "updated_at"])
+        raise PaymentUnavailableError() from error
+    attempt.provider_payment_id = created.id
+    attempt.confirmation_url = created.confirmation_url
+    attempt.save(update_fields=["provider_payment_id", "confirmation_url", "updated_at"])
+    return attempt
+
+
+def online_payment_sync(attempt: OnlinePayment) -> OnlinePayment:
+    """Ask the gateway how the payment went and record it; safe to call any number of times."""
+    if attempt.status != OnlinePayment.Status.PENDING or not attempt.provider_payment_id:
+        return attempt
+    fetched = client.payment_fetch(attempt.provider_payment_id)
+    if fetched is None:
+        return attempt
+    return _apply(attempt, fetched)
+
+
+def _apply(attempt: OnlinePayment, fetched: client.GatewayPayment) -> OnlinePayment:
+    with transaction.atomic():
+        attempt = OnlinePayment.objects.select_for_update().get(pk=attempt.pk)
+        if attempt.status != OnlinePayment.Status.PENDING:
+            return attempt
+        if fetched.status == "succeeded" and fetched.paid:
+            if fetched.amount != attempt.amount or fetched.currency != attempt.currency:
+                logger.error(
+                    "Online payment %s: gateway says %s %s, we asked %s %s",
+                    attempt.pk,
+                    fetched.amount,
+                    fetched.currency,
+                    attempt.amount,
+                    attempt.currency,
+                )
+                return attempt
+            attempt.payment = payment_record(
+                order=attempt.order,
+                amount=fetched.amount,
+                by=None,
+                reference=attempt.reference,
+                method=Payment.Method.CARD,
+                provider=attempt.provider,
+                invoice=attempt.invoice,
+            )
+            attempt.status = OnlinePayment.Status.SUCCEEDED
+        elif fetched.status == "canceled":
+            attempt.status = OnlinePayment.Status.CANCELED
+        else:
+            return attempt
+        attempt.save(update_fields=["status", "payment", "updated_at"])
+    return attempt
+
+
+def gateway_notification_receive(body: bytes, *, remote_addr: str | None) -> GatewayNotification:
+    """Handle what was posted to our notification URL, and log it with its outcome."""
+    log = GatewayNotification(
+        provider=PROVIDER, remote_addr=remote_addr, body=body.decode("utf-8", "replace")[:20000]
+    )
+    outcome, detail = _notification_outcome(body, log)
+    log.outcome, log.detail = outcome, detail[:255]
+    log.save()
+    if outcome in (GatewayNotification.Outcome.REJECTED, GatewayNotification.Outcome.MALFORMED):
+        logger.warning(
+            "Gateway notification from %s rejected (%s): %s", remote_addr, outcome, detail
+        )
+    return log
+
+
+def _notification_outcome(body: bytes, log: GatewayNotification) -> tuple[str, str]:
+    outcome = GatewayNotification.Outcome
+    try:
+        data = json.loads(body)
+        log.event = str(data["event"])[:64]
+        log.provider_payment_id = str(data["object"]["id"])[:64]
+    except (ValueError, KeyError, TypeError):
+        return outcome.MALFORMED, "not a notification"
+    attempt = OnlinePayment.objects.filter(provider_payment_id=log.provider_payment_id).first()
+    if attempt is None:
+        return outcome.REJECTED, "no payment of ours has this id"
+    try:
+        fetched = client.payment_fetch(log.provider_payment_id)
+    except client.GatewayError as error:
+        return outcome.UNAVAILABLE, str(error)
+    if fetched is None:
+        return outcome.REJECTED, "the gateway knows no such payment"
+    if log.event != f"payment.{fetched.status}":
+        return outcome.REJECTED, f"claims {log.event}, the gateway says {fetched.status}"
+    if attempt.status != OnlinePayment.Status.PENDING:
+        return outcome.DUPLICATE, f"already {attempt.status}"
+    updated = _apply(attempt, fetched)
+    if updated.status == OnlinePayment.Status.SUCCEEDED:
+        return outcome.RECORDED, f"payment {updated.payment_id}"
+    if updated.status == OnlinePayment.Status.PENDING:
+        return outcome.IGNORED, f"gateway status {fetched.status}"
+    return outcome.IGNORED, updated.status
+
+
+def refund_issue(*, payment: Payment, amount, reason: str, by) -> Refund:
+    """Refund a payment; money paid by card goes back to the card through the gateway."""
+    if by is not None and not by.has_perm("orders.process_order"):
+        raise OrderPermissionError()
+    if payment.provider != PROVIDER:
+        return payment_refund(payment=payment, amount=amount, reason=reason, by=by)
+    attempt = OnlinePayment.objects.filter(payment=payment).first()
+    if attempt is None:
+        raise OrderValidationError({"payment": [_("The gateway payment is not known.")]})
+    amount = _refundable(payment, amount, reason)
+    done = payment.refunds.count()
+    try:
+        provider_reference = client.refund_create(
+            payment_id=attempt.provider_payment_id,
+            amount=amount,
+            currency=attempt.currency,
+            # The same refund retried after a lost answer is not made twice at the gateway.
+            idempotence_key=str(uuid.uuid5(uuid.NAMESPACE_URL, f"refund:{payment.pk}:{done}")),
+        )
+    except client.GatewayError as error:
+        logger.warning("Refund on payment %s refused: %s", payment.pk, error)
+        raise PaymentUnavailableError() from error
+    return payment_refund(
+        payment=payment,
+        amount=amount,
+        reason=reason,
+        by=by,
+        provider_reference=provider_reference,
+    )
+
+
+def _refundable(payment: Payment, amount, reason: str) -> Decimal:
+    """Check before asking the gateway: it cannot take a refund back."""
+    errors = {}
+    try:
+        amount = Decimal(str(amount))
+    except (ArithmeticError, ValueError):
+        errors["amount"] = [_("Enter a number.")]
+    else:
+        left = payment.amount - sum((r.amount for r in payment.refunds.all()), Decimal("0"))
+        if not amount.is_finite() or amount <= 0:
+            errors["amount"] = [_("The amount must be positive.")]
+        elif amount > left:
+            errors["amount"] = [
+                _("At most %(left)s is left to refund on this payment.") % {"left": left}
+            ]
+    if not reason.strip():
+        errors["reason"] = [_("Give a reason.")]
+    if errors:
+        raise OrderValidationError(errors)
+    return amount

@@ -1,0 +1,126 @@
+"""Invoices, payments and refunds on the manager's order page; each write is one service call."""
+
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from billing.services import refund_issue
+from core.portals import MANAGER_PORTAL_PERMISSION
+from orders.errors import OrderError, OrderValidationError
+from orders.selectors import order_get_for_user
+from orders.services import invoice_issue, payment_record
+from portals.manager.money_forms import InvoiceForm, PaymentForm, RefundForm
+from portals.order_messages import report_order_error
+from portals.order_money import order_money
+
+# Who may: manager-portal staff who process orders (a director reads the page, changes nothing).
+money_staff = permission_required(
+    (MANAGER_PORTAL_PERMISSION, "orders.process_order"), raise_exception=True
+)
+
+
+def order_money_forms(request, order, **bound) -> dict:
+    """The page's money section: the summary and the three forms (bound ones as given)."""
+    may_change = request.user.has_perm("orders.process_order")
+    return {
+        "money": order_money(order, request.user),
+        "may_handle_money": may_change,
+        "invoice_form": bound.get("invoice_form") or InvoiceForm(),
+        "payment_form": bound.get("payment_form") or PaymentForm(order=order),
+        "refund_form": bound.get("refund_form") or RefundForm(),
+    }
+
+
+def _page_with_errors(request, order, form_name, form, error: OrderError):
+    if isinstance(error, OrderValidationError):
+        for field, field_messages in error.errors.items():
+            for message in field_messages:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        report_order_error(request, error)
+        return redirect("portals_manager:order_page", pk=order.pk)
+    from portals.manager.orders import order_page_response  # the page imports this module
+
+    return order_page_response(request, order, **{form_name: form})
+
+
+@require_POST
+@login_required
+@money_staff
+def order_issue_invoice(request, pk):
+    order = order_get_for_user(user=request.user, order_id=pk)
+    form = InvoiceForm(request.POST)
+    if not form.is_valid():
+        return _page_with_errors(request, order, "invoice_form", form, OrderValidationError({}))
+    try:
+        invoice = invoice_issue(
+            order=order,
+            kind=form.cleaned_data["kind"],
+            amount=form.cleaned_data["amount"],
+            due_date=form.cleaned_data["due_date"],
+            by=request.user,
+        )
+    except OrderError as error:
+        return _page_with_errors(request, order, "invoice_form", form, error)
+    messages.success(
+        request, _("Invoice %(number)s is issued; the client is notified.") % {"number": invoice}
+    )
+    return redirect("portals_manager:order_page", pk=pk)
+
+
+@require_POST
+@login_required
+@money_staff
+def order_record_payment(request, pk):
+    order = order_get_for_user(user=request.user, order_id=pk)
+    form = PaymentForm(request.POST, order=order)
+    if not form.is_valid():
+        return _page_with_errors(request, order, "payment_form", form, OrderValidationError({}))
+    data = form.cleaned_data
+    paid_at = None
+    if data["paid_on"]:
+        paid_at = timezone.make_aware(datetime.combine(data["paid_on"], time(12)))
+    try:
+        payment_record(
+            order=order,
+            amount=data["amount"],
+            method=data["method"],
+            reference=data["reference"].strip(),
+            paid_at=paid_at,
+            invoice=data["invoice"],
+            by=request.user,
+        )
+    except OrderError as error:
+        return _page_with_errors(request, order, "payment_form", form, error)
+    messages.success(request, _("The payment is recorded."))
+    return redirect("portals_manager:order_page", pk=pk)
+
+
+@require_POST
+@login_required
+@money_staff
+def order_refund_payment(request, pk):
+    order = order_get_for_user(user=request.user, order_id=pk)
+    form = RefundForm(request.POST)
+    if not form.is_valid():
+        return _page_with_errors(request, order, "refund_form", form, OrderValidationError({}))
+    payment = order.payments.filter(pk=form.cleaned_data["payment"]).first()
+    if payment is None:
+        raise Http404("No such payment")
+    try:
+        refund_issue(
+            payment=payment,
+            amount=form.cleaned_data["amount"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+    except OrderError as error:
+        return _page_with_errors(request, order, "refund_form", form, error)
+    messages.success(request, _("The refund is recorded."))
+    return redirect("portals_manager:order_page", pk=pk)

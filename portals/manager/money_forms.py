@@ -1,0 +1,62 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from orders.models import Invoice, Payment
+
+
+class _SmallForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.HiddenInput):
+                continue
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            field.widget.attrs["class"] = f"{css} form-control-sm"
+
+
+class InvoiceForm(_SmallForm):
+    prefix = "invoice"
+
+    kind = forms.ChoiceField(label=_("Invoice for"), choices=Invoice.Kind.choices)
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0.01,
+        required=False,
+        help_text=_("Leave empty for the agreed prepayment, or the rest for a final invoice."),
+    )
+    due_date = forms.DateField(
+        label=_("Pay by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class PaymentForm(_SmallForm):
+    prefix = "payment"
+
+    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0.01)
+    method = forms.ChoiceField(label=_("Method"), choices=Payment.Method.choices)
+    reference = forms.CharField(
+        label=_("Bank reference"),
+        max_length=100,
+        required=False,
+        help_text=_("The same reference is recorded once."),
+    )
+    paid_on = forms.DateField(
+        label=_("Paid on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    invoice = forms.ModelChoiceField(
+        label=_("Invoice"), queryset=Invoice.objects.none(), required=False
+    )
+
+    def __init__(self, *args, order, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invoice"].queryset = order.invoices.filter(status=Invoice.Status.ISSUED)
+
+
+class RefundForm(_SmallForm):
+    prefix = "refund"
+
+    payment = forms.IntegerField(widget=forms.HiddenInput)
+    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0.01)
+    reason = forms.CharField(label=_("Reason"), max_length=255)
