@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -10,6 +12,7 @@ from rest_framework import serializers
 
 from api.models import WebhookSubscription
 from api.webhooks import ORDER_ALL_TOPICS, SIGNING_DESCRIPTION, order_topics
+from billing.documents.generate import documents_available
 from catalog.models import Category, Item
 from customers.models import Customer
 from orders.lifecycle import DeliveryStatus, OrderKind, PaymentTerms, State
@@ -214,12 +217,22 @@ class OrderDetailSerializer(OrderSummarySerializer):
 
     @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
     def get_amount_paid(self, order) -> str:
-        # From the prefetched payments: no query per order.
-        return str(sum((payment.amount for payment in order.payments.all()), Decimal("0.00")))
+        # From the prefetched payments and refunds: no query per order.
+        paid = sum((payment.amount for payment in order.payments.all()), Decimal("0.00"))
+        refunded = sum((refund.amount for refund in order.refunds.all()), Decimal("0.00"))
+        return str(paid - refunded)
 
     @extend_schema_field(DocumentLinkSerializer(many=True))
     def get_documents(self, order) -> list:
-        return []
+        return [
+            {
+                "kind": spec.kind,
+                "title": str(spec.title),
+                "url": settings.SITE_URL
+                + reverse("api-v1:order-documents", args=[order.pk, spec.slug]),
+            }
+            for spec in documents_available(order)
+        ]
 
 
 # Orders, as written

@@ -5,6 +5,7 @@ import binascii
 import json
 import re
 
+from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -39,6 +40,7 @@ from api.services import (
     webhook_subscription_update,
 )
 from api.webhooks import SIGNING_DESCRIPTION
+from billing.documents.generate import document_get_or_create, document_spec_find
 from catalog.models import Item
 from catalog.services import item_create, item_update, item_upsert
 from customers.models import Customer
@@ -480,6 +482,28 @@ class OrderViewSet(ApiViewMixin, viewsets.GenericViewSet):
             note=data["note"],
         )
         return self._detail(pk)
+
+    @extend_schema(
+        summary="Download one of the order's documents as PDF",
+        description=_(
+            "The links are listed in the order's `documents`. The PDF is made on first "
+            "request and kept: later downloads return the same file."
+        ),
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **responses({}, 404, 409)},
+    )
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<slug>[a-z]+-[0-9]+)")
+    def documents(self, request, pk=None, slug=None):
+        order = order_get_for_user(user=request.user, order_id=pk)
+        spec = document_spec_find(order, slug)
+        if spec is None:
+            raise NotFound(_("The order has no such document."))
+        document = document_get_or_create(order=order, spec=spec, by=request.user)
+        return FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.filename,
+            content_type="application/pdf",
+        )
 
 
 # Change feed

@@ -6,7 +6,7 @@ app_name = "billing"
 
 urlpatterns = [
     path("orders/<int:pk>/documents/<slug:slug>/", views.document_download, name="document"),
-    path("orders/<int:pk>/pay-online/", views.online_payment_begin, name="online_begin"),
+    path("orders/<int:pk>/pay/", views.payment_begin, name="pay"),
     path(
         "online-payments/<int:attempt_id>/return/",
         views.online_payment_return,

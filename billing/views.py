@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from billing.documents.generate import document_get_or_create, document_spec_find
 from billing.gateway.client import GatewayError
 from billing.models import GatewayNotification, OnlinePayment
-from billing.services import gateway_notification_receive, online_payment_start, online_payment_sync
+from billing.providers import CardGateway, payment_provider
+from billing.services import gateway_notification_receive, online_payment_sync
 from core.portals import MANAGER_PORTAL_PERMISSION
 from orders.errors import OrderError
 from orders.models import Invoice
@@ -54,19 +55,22 @@ def document_download(request, pk, slug):
 # Who may: the order's own client users and staff processing orders (the service checks).
 @require_POST
 @login_required
-def online_payment_begin(request, pk):
+def payment_begin(request, pk):
     order = order_get_for_user(user=request.user, order_id=pk)
+    provider = payment_provider(request.POST.get("provider", CardGateway.code))
+    if provider is None:
+        raise Http404("No such payment method")
     invoice = None
     if request.POST.get("invoice"):
         invoice = Invoice.objects.filter(order=order, pk=request.POST["invoice"]).first()
         if invoice is None:
             raise Http404("No such invoice")
     try:
-        attempt = online_payment_start(order=order, by=request.user, invoice=invoice)
+        start = provider.start(order=order, by=request.user, invoice=invoice)
     except OrderError as error:
         report_order_error(request, error)
         return redirect(_order_page(request.user, order.pk))
-    return redirect(attempt.confirmation_url)
+    return redirect(start.redirect_url)
 
 
 # Who may: whoever may see the order the payment is for.

@@ -1,14 +1,13 @@
 """The money side of an order page, the same in both portals: what was asked, paid and
 refunded, what is due now, which documents exist, and how the viewer may pay."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from billing.documents.generate import DocumentSpec, documents_available
-from billing.gateway.client import gateway_configured
+from billing.providers import providers_available
 from billing.services import amount_due_now
 from customers.models import LedgerEntry
-from orders.lifecycle import State
 from orders.models import Invoice, Order, Payment
 from orders.money import ledger_balance
 
@@ -23,9 +22,11 @@ class OrderMoney:
     invoices: list[Invoice]
     payments: list[Payment]
     documents: list[DocumentSpec]
-    may_pay_online: bool = False
+    providers: list = field(default_factory=list)
     balance: Decimal = ZERO
     balance_payable: Decimal = ZERO
+    bonus: Decimal = ZERO
+    bonus_payable: Decimal = ZERO
 
 
 def order_money(order: Order, user) -> OrderMoney:
@@ -39,7 +40,6 @@ def order_money(order: Order, user) -> OrderMoney:
     paid = sum((payment.amount for payment in payments), ZERO) - sum(refunded.values(), ZERO)
     due_now = amount_due_now(order, paid)
     invoices = list(order.invoices.all())
-    open_invoice = any(invoice.status == Invoice.Status.ISSUED for invoice in invoices)
     summary = OrderMoney(
         paid=paid,
         outstanding=max(order.total - paid, ZERO),
@@ -47,12 +47,17 @@ def order_money(order: Order, user) -> OrderMoney:
         invoices=invoices,
         payments=payments,
         documents=documents_available(order),
-        may_pay_online=(due_now > 0 or open_invoice)
-        and order.state not in (State.CANCELLED, State.CLOSED)
-        and gateway_configured(),
+        providers=providers_available(
+            order,
+            open_invoices=[i for i in invoices if i.status == Invoice.Status.ISSUED],
+            due_now=due_now,
+        ),
     )
     workflow = order.workflow
     if due_now > 0 and (workflow is None or workflow.allow_balance_payment):
         summary.balance = ledger_balance(order.customer, LedgerEntry.Account.MONEY)
         summary.balance_payable = min(max(summary.balance, ZERO), due_now)
+    if due_now > 0 and workflow is not None and workflow.allow_bonus_payment:
+        summary.bonus = ledger_balance(order.customer, LedgerEntry.Account.BONUS)
+        summary.bonus_payable = min(max(summary.bonus, ZERO), due_now)
     return summary

@@ -1,4 +1,4 @@
-"""Paying an order from the client's account balance (card payments go through billing)."""
+"""Paying an order from the client's account balance or bonus points (cards: billing)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,17 +21,22 @@ from portals.order_money import order_money
 @clients_only
 def order_pay_from_balance(request, pk):
     order = order_get_for_user(user=request.user, order_id=pk)
-    amount = order_money(order, request.user).balance_payable
+    money = order_money(order, request.user)
+    bonus = request.POST.get("method") == Payment.Method.BONUS
+    amount = money.bonus_payable if bonus else money.balance_payable
     if amount <= 0:
         messages.error(request, _("There is nothing to pay from your balance now."))
         return redirect("portals_client:order_page", pk=pk)
+    method = Payment.Method.BONUS if bonus else Payment.Method.BALANCE
     try:
-        payment_record(order=order, amount=amount, method=Payment.Method.BALANCE, by=request.user)
+        payment_record(order=order, amount=amount, method=method, by=request.user)
     except OrderError as error:
         report_order_error(request, error)
     else:
-        messages.success(
-            request,
-            _("%(amount)s is paid from your balance.") % {"amount": f"{amount:.2f}"},
+        text = (
+            _("%(amount)s is paid with bonus points.")
+            if bonus
+            else _("%(amount)s is paid from your balance.")
         )
+        messages.success(request, text % {"amount": f"{amount:.2f}"})
     return redirect("portals_client:order_page", pk=pk)

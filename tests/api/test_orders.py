@@ -7,9 +7,11 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from api.models import IdempotencyKey
+from billing.demo import seed_company
 from notifications.models import OutboxMessage
 from orders.lifecycle import DeliveryStatus, State
-from orders.models import Order, OrderEvent, Payment
+from orders.models import Invoice, Order, OrderEvent, Payment
+from orders.services import invoice_issue
 from tests.api.helpers import assert_problem, order_body
 from tests.orders.factories import OrderFactory, QuoteFactory, WorkflowFactory
 
@@ -519,3 +521,23 @@ def test_update_times_postgresql_cannot_store_are_400_or_normalised(manager_api,
     assert response.status_code in (200, 400)
     if response.status_code == 400:
         assert_problem(response, 400, updated_since="")
+
+
+def test_the_documents_are_listed_and_downloadable_as_pdf(manager_api, catalog, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    seed_company()
+    created = manager_api.post("/api/v1/orders/", order_body(), format="json").json()
+    order = Order.objects.get(pk=created["id"])
+    invoice = invoice_issue(order=order, kind=Invoice.Kind.FINAL, by=None)
+
+    body = manager_api.get(f"/api/v1/orders/{order.pk}/").json()
+
+    url = f"{settings.SITE_URL}/api/v1/orders/{order.pk}/documents/invoice-{invoice.pk}/"
+    assert body["documents"] == [
+        {"kind": "invoice", "title": f"Invoice {invoice.number}", "url": url}
+    ]
+    response = manager_api.get(url.removeprefix(settings.SITE_URL))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert_problem(manager_api.get(f"/api/v1/orders/{order.pk}/documents/act-1/"), 404)

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.utils import translation
 
 from billing.gateway.fake import FakeGateway
@@ -18,6 +19,12 @@ from tests.orders.factories import WorkflowFactory
 def english():
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def client(db):
+    """Pages in English, as the messages are asserted in their source language."""
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,7 @@ WEBHOOK = "/billing/yookassa/notifications/"
 
 
 def _pay(client, order, **data):
-    return client.post(reverse("billing:online_begin", args=[order.pk]), data)
+    return client.post(reverse("billing:pay", args=[order.pk]), data)
 
 
 def _notify(client, body):

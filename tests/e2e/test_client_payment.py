@@ -91,7 +91,7 @@ def test_client_downloads_the_quote_and_pays_the_prepayment_by_card(
         assert "Пятьдесят тысяч рублей 00 копеек" in text
 
     expect(page.get_by_test_id("due-now")).to_contain_text("15")
-    page.get_by_test_id("pay-online").click()
+    page.get_by_test_id("pay-card").click()
     expect(page.locator("#amount")).to_have_text("15000.00 RUB")
     page.get_by_role("button", name="Pay 15000.00 RUB").click()
 
