@@ -40,6 +40,20 @@ _CATALOG_EDIT = [
     for action in ("add", "change", "delete")
 ]
 _ORDERS_VIEW = ["orders.view_all_orders", "orders.view_order"]
+# Company details and quote templates are the admin's to keep; offers belong to the catalog.
+_ADMIN_BILLING_AND_OFFERS = [
+    "billing.view_companyprofile",
+    "billing.add_companyprofile",
+    "billing.change_companyprofile",
+    "billing.view_document",
+    "billing.view_onlinepayment",
+    "billing.view_gatewaynotification",
+    *(
+        f"{app}.{action}_{model}"
+        for app, model in (("orders", "quotetemplate"), ("catalog", "specialoffer"))
+        for action in ("view", "add", "change", "delete")
+    ),
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CLIENT: ["accounts.access_client_portal", "orders.act_as_client"],
@@ -96,6 +110,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "api.add_webhooksubscription",
         "api.change_webhooksubscription",
         "api.delete_webhooksubscription",
+        *_ADMIN_BILLING_AND_OFFERS,
     ],
 }
 

@@ -499,10 +499,7 @@ class OrderViewSet(ApiViewMixin, viewsets.GenericViewSet):
             raise NotFound(_("The order has no such document."))
         document = document_get_or_create(order=order, spec=spec, by=request.user)
         return FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.filename,
-            content_type="application/pdf",
+            document.file.open("rb"), as_attachment=True, filename=document.filename
         )
 
 

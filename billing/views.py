@@ -44,12 +44,7 @@ def document_download(request, pk, slug):
     except OrderError as error:
         report_order_error(request, error)
         return redirect(_order_page(request.user, order.pk))
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.filename,
-        content_type="application/pdf",
-    )
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.filename)
 
 
 # Who may: the order's own client users and staff processing orders (the service checks).

@@ -12,6 +12,7 @@ from orders.models import (
     OrderLine,
     Payment,
     Quote,
+    QuoteTemplate,
     Refund,
     Workflow,
 )
@@ -212,3 +213,10 @@ class WorkflowAdmin(admin.ModelAdmin):
         "is_active",
     )
     list_filter = ("kind", "is_active")
+
+
+@admin.register(QuoteTemplate)
+class QuoteTemplateAdmin(admin.ModelAdmin):
+    list_display = ("name", "is_active", "updated_at")
+    list_filter = ("is_active",)
+    search_fields = ("name", "body")

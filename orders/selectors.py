@@ -37,6 +37,7 @@ def order_get_for_user(*, user, order_id) -> Order:
         "payments",
         "refunds",
         "invoices",
+        "documents",
     )
     try:
         return queryset.get(pk=order_id)

@@ -149,12 +149,23 @@ def _vat_included(amount: Decimal, rate: int) -> Decimal:
 
 def _apply_totals(order: Order, prepared: list[_PreparedLine]) -> None:
     """Totals come from the lines; prices include VAT, as Russian retail prices do."""
-    order.subtotal = sum((line.gross for line in prepared), Decimal("0"))
-    order.total = sum((line.total for line in prepared), Decimal("0"))
-    order.discount_total = order.subtotal - order.total
-    order.vat_total = sum(
-        (_vat_included(line.total, line.item.vat_rate) for line in prepared), Decimal("0")
+    _set_totals(
+        order,
+        [(line.gross, line.total, line.item.vat_rate) for line in prepared],
     )
+
+
+def _set_totals(order: Order, lines: list[tuple[Decimal, Decimal, int]]) -> None:
+    """From (gross, total, VAT rate) per line, plus the order's delivery and service costs,
+    which carry the highest VAT rate of the lines, as the goods they serve."""
+    extras = Decimal(order.delivery_cost) + Decimal(order.service_cost)
+    order.subtotal = sum((gross for gross, _total, _rate in lines), Decimal("0")) + extras
+    order.total = sum((total for _gross, total, _rate in lines), Decimal("0")) + extras
+    order.discount_total = order.subtotal - order.total
+    extras_rate = max((rate for _gross, _total, rate in lines), default=-1)
+    order.vat_total = sum(
+        (_vat_included(total, rate) for _gross, total, rate in lines), Decimal("0")
+    ) + _vat_included(extras, extras_rate)
 
 
 def _write_lines(order: Order, prepared: list[_PreparedLine]) -> None:
@@ -444,6 +455,95 @@ def order_amend(*, order: Order, lines: list[LineInput], by, note: str = "") -> 
         )
 
 
+@dataclass
+class QuotePricing:
+    """What the manager sets on the draft: a discount per line (by line id), the extras,
+    and the terms the client reads."""
+
+    discounts: dict = field(default_factory=dict)
+    delivery_cost: Decimal | str = Decimal("0")
+    service_cost: Decimal | str = Decimal("0")
+    valid_until: date | None = None
+    note: str = ""
+
+
+def quote_price_draft(*, quote: Quote, pricing: QuotePricing, by) -> Quote:
+    """Price the draft quote: line discounts, delivery and service costs, validity, note.
+
+    The order's lines and totals follow, so the invoice and payments later ask for what
+    the client accepted; the draft's frozen lines are taken again from the order.
+    """
+    errors: dict = {}
+    costs = {
+        key: _decimal(getattr(pricing, key), errors=errors, key=key, minimum=Decimal("0"))
+        for key in ("delivery_cost", "service_cost")
+    }
+    discounts = {
+        int(line_id): _decimal(
+            value,
+            errors=errors,
+            key=f"discounts.{line_id}",
+            minimum=Decimal("0"),
+            maximum=Decimal("100"),
+        )
+        for line_id, value in pricing.discounts.items()
+    }
+    if errors:
+        raise OrderValidationError(errors)
+    with transaction.atomic():
+        order = _lock(quote.order)
+        quote = Quote.objects.select_for_update().get(pk=quote.pk)
+        if not _may_process(order, by):
+            raise OrderPermissionError()
+        if order.state != State.QUOTE or quote.status != Quote.Status.DRAFT:
+            raise OrderTransitionError(_("Only the current draft quote can be priced."))
+        lines = list(order.lines.order_by("position"))
+        for line in lines:
+            if line.pk in discounts:
+                line.discount_percent = discounts[line.pk]
+                gross = line.quantity * line.unit_price
+                line.line_total = (gross * (1 - line.discount_percent / 100)).quantize(
+                    CENT, ROUND_HALF_UP
+                )
+                line.save(update_fields=["discount_percent", "line_total"])
+        order.delivery_cost = costs["delivery_cost"].quantize(CENT)
+        order.service_cost = costs["service_cost"].quantize(CENT)
+        _set_totals(
+            order,
+            [
+                ((line.quantity * line.unit_price).quantize(CENT), line.line_total, line.vat_rate)
+                for line in lines
+            ],
+        )
+        quote.lines = _snapshot_lines(order)
+        quote.total = order.total
+        quote.delivery_cost = order.delivery_cost
+        quote.service_cost = order.service_cost
+        quote.valid_until = pricing.valid_until
+        quote.note = pricing.note.strip()
+        quote.save()
+        _bump(
+            order,
+            fields=[
+                "delivery_cost",
+                "service_cost",
+                "subtotal",
+                "discount_total",
+                "total",
+                "vat_total",
+            ],
+        )
+        _record_event(
+            order,
+            action="quote_priced",
+            by=by,
+            from_state=order.state,
+            to_state=order.state,
+            payload={"quote_version": quote.version, "total": str(quote.total)},
+        )
+    return quote
+
+
 def quote_send(*, quote: Quote, by, valid_until: date | None = None, note: str = "") -> Quote:
     """Mark the current draft as sent to the client; the client is notified through the outbox."""
     with transaction.atomic():
@@ -455,8 +555,9 @@ def quote_send(*, quote: Quote, by, valid_until: date | None = None, note: str =
             raise OrderTransitionError(_("Only the current draft quote can be sent."))
         quote.status = Quote.Status.SENT
         quote.sent_at = timezone.now()
-        quote.valid_until = valid_until
-        quote.note = note
+        # What the quote builder set stays unless the caller says otherwise.
+        quote.valid_until = valid_until or quote.valid_until
+        quote.note = note or quote.note
         quote.save(update_fields=["status", "sent_at", "valid_until", "note"])
         _bump(order)
         _record_event(

@@ -17,6 +17,7 @@ from orders.models import Order, OrderEvent
 
 ACTION_LABELS = {
     "created": _("Order placed"),
+    "quote_priced": _("Quote priced"),
     "quote_sent": _("Quote sent"),
     "quote_accepted": _("Quote accepted"),
     "quote_reminder": _("Quote reminder sent"),

@@ -85,6 +85,16 @@ def documents_available(order: Order) -> list[DocumentSpec]:
         for invoice in order.invoices.all()
         if invoice.status != Invoice.Status.CANCELLED
     )
+    specs.extend(
+        DocumentSpec(
+            Document.Kind.SIGNED,
+            document.source,
+            document.number,
+            _("Signed contract, copy %(version)s") % {"version": document.version},
+        )
+        for document in order.documents.all()
+        if document.kind == Document.Kind.SIGNED
+    )
     if order.state in (State.CLOSED, State.SERVICE):
         specs.append(DocumentSpec(Document.Kind.ACT, "act:1", order.number, _("Acceptance act")))
     return specs
@@ -98,6 +108,8 @@ def document_get_or_create(*, order: Order, spec: DocumentSpec, by) -> Document:
     existing = Document.objects.filter(order=order, kind=spec.kind, source=spec.source).first()
     if existing is not None:
         return existing
+    if spec.kind == Document.Kind.SIGNED:
+        raise DocumentUnavailableError(_("The signed copy is missing."))
     company = CompanyProfile.current()
     if company is None:
         raise DocumentUnavailableError(
@@ -135,6 +147,8 @@ def render_pdf(template: str, context: dict) -> bytes:
 
 def _context(*, order: Order, spec: DocumentSpec, company: CompanyProfile) -> dict:
     lines = spec.quote.lines if spec.quote is not None else _order_lines(order)
+    source = spec.quote if spec.quote is not None else order
+    lines = [*lines, *_extra_lines(lines, source.delivery_cost, source.service_cost)]
     rows = [_row(position, line) for position, line in enumerate(lines, start=1)]
     total = spec.quote.total if spec.quote is not None else order.total
     vat = sum((row["vat"] for row in rows), Decimal("0")).quantize(CENT)
@@ -154,6 +168,24 @@ def _context(*, order: Order, spec: DocumentSpec, company: CompanyProfile) -> di
         "total_words": amount_in_words(total),
         "date": timezone.localdate(),
     }
+
+
+def _extra_lines(lines: list[dict], delivery: Decimal, service: Decimal) -> list[dict]:
+    """Delivery and services as lines of their own, at the goods' highest VAT rate."""
+    rate = max((int(line.get("vat_rate") or 0) for line in lines), default=-1)
+    extras = [("Доставка", delivery), ("Сборка, монтаж и другие услуги", service)]
+    return [
+        {
+            "name": name,
+            "quantity": "1",
+            "unit": "усл",
+            "unit_price": str(amount),
+            "vat_rate": rate,
+            "line_total": str(amount),
+        }
+        for name, amount in extras
+        if amount
+    ]
 
 
 def _order_lines(order: Order) -> list[dict]:

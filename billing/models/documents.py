@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,7 @@ class Document(models.Model):
         CONTRACT = "contract", _("Contract")
         INVOICE = "invoice", _("Invoice for payment")
         ACT = "act", _("Acceptance act")
+        SIGNED = "signed", _("Signed contract (scan)")
 
     order = models.ForeignKey(
         "orders.Order", verbose_name=_("order"), on_delete=models.PROTECT, related_name="documents"
@@ -46,4 +49,5 @@ class Document(models.Model):
 
     @property
     def filename(self) -> str:
-        return f"{self.kind}-{self.number}-v{self.version}.pdf"
+        extension = Path(self.file.name).suffix.lower() or ".pdf"
+        return f"{self.kind}-{self.number}-v{self.version}{extension}"

@@ -1,7 +1,7 @@
 from orders.models.history import OrderEvent
 from orders.models.order import FeedCursor, Order, OrderLine, OrderNumberSequence
 from orders.models.payments import Invoice, Payment, Refund
-from orders.models.quotes import Quote
+from orders.models.quotes import Quote, QuoteTemplate
 from orders.models.recurring import RecurringOrder
 from orders.models.workflow import Workflow
 
@@ -14,6 +14,7 @@ __all__ = [
     "OrderNumberSequence",
     "Payment",
     "Quote",
+    "QuoteTemplate",
     "RecurringOrder",
     "Refund",
     "Workflow",

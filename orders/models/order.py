@@ -98,6 +98,12 @@ class Order(OrderLifecycle):
     discount_total = models.DecimalField(_("discount"), max_digits=14, decimal_places=2, default=0)
     total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=0)
     vat_total = models.DecimalField(_("VAT included"), max_digits=14, decimal_places=2, default=0)
+    delivery_cost = models.DecimalField(
+        _("delivery cost"), max_digits=14, decimal_places=2, default=0
+    )
+    service_cost = models.DecimalField(
+        _("service cost"), max_digits=14, decimal_places=2, default=0
+    )
     external_id = models.CharField(_("external ID"), max_length=100, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     service_date = models.DateField(_("service date"), null=True, blank=True)

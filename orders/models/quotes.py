@@ -22,6 +22,16 @@ class Quote(models.Model):
     )
     lines = models.JSONField(_("lines"), default=list)
     total = models.DecimalField(_("total"), max_digits=14, decimal_places=2)
+    delivery_cost = models.DecimalField(
+        _("delivery cost"), max_digits=14, decimal_places=2, default=0
+    )
+    service_cost = models.DecimalField(
+        _("service cost"),
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        help_text=_("Assembly, installation and other work priced on top of the lines."),
+    )
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(
@@ -52,3 +62,20 @@ class Quote(models.Model):
 
     def __str__(self):
         return f"{self.order} v{self.version}"
+
+
+class QuoteTemplate(models.Model):
+    """A text block managers start a quote's note from: terms, warranty, delivery promises."""
+
+    name = models.CharField(_("name"), max_length=200)
+    body = models.TextField(_("text"))
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("quote template")
+        verbose_name_plural = _("quote templates")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name

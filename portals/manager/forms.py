@@ -8,6 +8,7 @@ from orders.lifecycle import PROCESS_ORDER, DeliveryStatus, OrderKind, State
 from orders.models import Order
 from orders.reports import DEFAULT_PERIOD_DAYS, ReportPeriod
 from orders.selectors import order_list_for_user, order_transition_choices_for_user
+from portals.widgets import DatePicker
 
 
 class OrderDeskFilterForm(forms.Form):
@@ -44,7 +45,7 @@ class DeliveryForm(forms.Form):
     expected_date = forms.DateField(
         label=_("Expected delivery"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
     )
 
 
@@ -57,12 +58,8 @@ class ReportPeriodForm(forms.Form):
     # The stage reports read every event of the period's orders into memory.
     MAX_DAYS = 3 * 366
 
-    date_from = forms.DateField(
-        label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Created to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("Created from"), required=False, widget=DatePicker())
+    date_to = forms.DateField(label=_("Created to"), required=False, widget=DatePicker())
 
     def __init__(self, *args, today=None, **kwargs):
         self.default_period = ReportPeriod.default(today)

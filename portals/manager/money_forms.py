@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Invoice, Payment
+from portals.widgets import DatePicker
 
 
 class _SmallForm(forms.Form):
@@ -26,9 +27,7 @@ class InvoiceForm(_SmallForm):
         required=False,
         help_text=_("Leave empty for the agreed prepayment, or the rest for a final invoice."),
     )
-    due_date = forms.DateField(
-        label=_("Pay by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_date = forms.DateField(label=_("Pay by"), required=False, widget=DatePicker())
 
 
 class PaymentForm(_SmallForm):
@@ -42,9 +41,7 @@ class PaymentForm(_SmallForm):
         required=False,
         help_text=_("The same reference is recorded once."),
     )
-    paid_on = forms.DateField(
-        label=_("Paid on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    paid_on = forms.DateField(label=_("Paid on"), required=False, widget=DatePicker())
     invoice = forms.ModelChoiceField(
         label=_("Invoice"), queryset=Invoice.objects.none(), required=False
     )

@@ -22,8 +22,10 @@ from orders.selectors import (
 )
 from orders.services import delivery_update, order_transition, quote_send
 from portals.access import user_may_change_orders
+from portals.manager.contracts import ContractSignedForm
 from portals.manager.forms import DeliveryForm, OrderBulkForm, OrderDeskFilterForm
 from portals.manager.money import order_money_forms
+from portals.manager.quotes import quote_builder_form
 from portals.order_messages import report_order_error
 from portals.timeline import order_timeline
 
@@ -121,6 +123,8 @@ def order_page_response(request, order, **forms):
                     "expected_date": order.expected_delivery_date,
                 }
             ),
+            "quote_form": quote_builder_form(order, quotes, forms.pop("quote_form", None)),
+            "contract_form": forms.pop("contract_form", None) or ContractSignedForm(),
             **order_money_forms(request, order, **forms),
         },
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portals.manager import bulk, carts, money, orders, reports, views
+from portals.manager import bulk, carts, contracts, money, orders, quotes, reports, views
 
 app_name = "portals_manager"
 
@@ -22,6 +22,16 @@ urlpatterns = [
         "orders/<int:pk>/quotes/<int:quote_id>/send/",
         orders.order_send_quote,
         name="order_send_quote",
+    ),
+    path(
+        "orders/<int:pk>/quotes/<int:quote_id>/price/",
+        quotes.order_price_quote,
+        name="order_price_quote",
+    ),
+    path(
+        "orders/<int:pk>/contract-signed/",
+        contracts.order_contract_signed,
+        name="order_contract_signed",
     ),
     path("orders/<int:pk>/delivery/", orders.order_update_delivery, name="order_delivery"),
     path("orders/<int:pk>/invoices/", money.order_issue_invoice, name="order_issue_invoice"),

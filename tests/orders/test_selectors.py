@@ -68,7 +68,7 @@ def test_order_detail_costs_a_fixed_number_of_queries(django_assert_max_num_quer
     for version in (1, 2, 3):
         QuoteFactory(order=order, version=version)
 
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         loaded = order_get_for_user(user=contact.user, order_id=order.pk)
         _ = [
             list(loaded.lines.all()),
@@ -77,6 +77,7 @@ def test_order_detail_costs_a_fixed_number_of_queries(django_assert_max_num_quer
             list(loaded.payments.all()),
             list(loaded.refunds.all()),
             list(loaded.invoices.all()),
+            list(loaded.documents.all()),
         ]
 
 

@@ -247,8 +247,8 @@ def test_order_page_shows_lines_timeline_delivery_and_actions(
     )
     url = reverse("portals_client:order_page", args=[order.pk])
 
-    # +2 over the base page: the prefetched refunds and invoices of the payment card.
-    with django_assert_max_num_queries(15):
+    # +3 over the base page: the prefetched refunds, invoices and documents of the order.
+    with django_assert_max_num_queries(16):
         response = browser.get(url)
 
     page = response.content.decode()
@@ -279,8 +279,8 @@ def test_order_page_offers_the_sent_quote_and_cancel_with_a_reason(
 ):
     order, quote = _quoted_order(contact.customer, manager=manager)
 
-    # +2 over the base page: the prefetched refunds and invoices of the payment card.
-    with django_assert_max_num_queries(15):
+    # +3 over the base page: the prefetched refunds, invoices and documents of the order.
+    with django_assert_max_num_queries(16):
         response = browser.get(reverse("portals_client:order_page", args=[order.pk]))
 
     page = response.content.decode()
