@@ -112,6 +112,7 @@ def order_page_response(request, order, **forms):
         {
             "order": order,
             "transitions": order_available_transitions(order=order, user=request.user),
+            "may_change_orders": user_may_change_orders(request.user),
             "timeline": order_timeline(order),
             "quotes": quotes,
             "draft_quote": next((q for q in quotes if q.status == Quote.Status.DRAFT), None),

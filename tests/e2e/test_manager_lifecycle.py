@@ -110,3 +110,32 @@ def test_a_manager_moves_a_new_request_to_closed(browser, live_server):
     assert order.state == State.CLOSED
     assert (order.carrier, order.tracking_number) == ("СДЭК", "1098765432")
     assert Payment.objects.get(order=order).amount == Decimal("42000.00")
+
+
+def test_two_managers_on_one_order_the_second_gets_the_conflict_message(browser, live_server):
+    UserFactory(username="anna", role="manager")
+    UserFactory(username="oleg", role="manager")
+    contact = ContactFactory()
+    order = order_create(
+        customer=contact.customer,
+        kind=OrderKind.PRODUCT,
+        channel=Order.Channel.PORTAL,
+        by=contact.user,
+        lines=[LineInput(item=ItemFactory(price=Decimal("100.00")), quantity=1)],
+    )
+    pages = []
+    for username in ("anna", "oleg"):
+        page = browser.new_context(locale="ru-RU").new_page()
+        page.set_default_timeout(15000)
+        _log_in(page, live_server, username)
+        page.goto(f"{live_server.url}/manager/orders/{order.pk}/")
+        pages.append(page)
+    first, second = pages
+
+    first.get_by_test_id("transition-start_quote").click()
+    expect(first.get_by_test_id("order-state")).to_have_text("КП")
+    second.get_by_test_id("transition-start_quote").click()
+
+    expect(second.locator(".alert-danger")).to_contain_text("Заказ уже изменил другой пользователь")
+    expect(second.get_by_test_id("order-state")).to_have_text("КП")
+    assert list(order.events.values_list("action", flat=True)) == ["created", "start_quote"]
