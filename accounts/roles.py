@@ -65,6 +65,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_ORDERS_VIEW,
         "orders.view_workflow",
         *_CATALOG_VIEW,
+        "tasks.view_all_tasks",
+        "tasks.change_task",
     ],
     Role.WAREHOUSE: [
         "accounts.access_manager_portal",
@@ -80,6 +82,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_ORDERS_VIEW,
         "orders.view_workflow",
         *_CATALOG_VIEW,
+        "tasks.view_all_tasks",
     ],
     Role.ADMIN: [
         "accounts.access_admin_portal",
@@ -111,6 +114,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "api.change_webhooksubscription",
         "api.delete_webhooksubscription",
         *_ADMIN_BILLING_AND_OFFERS,
+        "tasks.view_all_tasks",
+        "tasks.view_task",
+        "tasks.change_task",
+        *(f"tasks.{action}_taskrule" for action in ("view", "add", "change", "delete")),
     ],
 }
 

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "carts",
     "notifications",
     "billing",
+    "tasks",
+    "conversations",
     "api",
     "portals",
 ]

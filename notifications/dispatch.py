@@ -56,10 +56,11 @@ def outbox_message_dispatch(message_id: int) -> list[int]:
                 .filter(pk=message.aggregate_id)
                 .first()
             )
-        if order is not None:
+        # A task without an order still tells its assignee, who is named in the payload.
+        if order is not None or message.aggregate_type == "task":
             for spec in messages_for(message.topic, message.payload):
                 for audience in spec.audiences:
-                    for recipient in recipients_for(audience, order):
+                    for recipient in recipients_for(audience, order, message.payload):
                         for channel in spec.channels:
                             if channel == IN_APP and recipient.user is None:
                                 continue

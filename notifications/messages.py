@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 CLIENT, MANAGER, DIRECTOR = "client", "manager", "director"
+# The user named by the payload's "assignee_id" (a task's new assignee).
+ASSIGNEE = "assignee"
 EMAIL, IN_APP = "email", "in_app"
 
 
@@ -160,10 +162,37 @@ MESSAGES = {
             (DIRECTOR,),
         ),
         Message(
+            "chat_from_client",
+            _("New message on order %(number)s"),
+            _("The client wrote in the order's chat."),
+            (MANAGER,),
+            (IN_APP,),
+        ),
+        Message(
+            "chat_from_manager",
+            _("New message about your order %(number)s"),
+            _("Your manager wrote to you in the order's chat. Open the order to read and reply."),
+            (CLIENT,),
+        ),
+        Message(
+            "feedback_received",
+            _("Feedback on order %(number)s"),
+            _("The client rated the order."),
+            (MANAGER,),
+            (IN_APP,),
+        ),
+        Message(
             "quote_awaiting",
             _("Your commercial proposal for order %(number)s awaits your answer"),
             _("The commercial proposal is still waiting for your acceptance."),
             (CLIENT,),
+        ),
+        Message(
+            "task_assigned",
+            _("New task for you"),
+            _("A task has been assigned to you. Open your tasks to see it."),
+            (ASSIGNEE,),
+            (IN_APP,),
         ),
     ]
 }
@@ -190,11 +219,16 @@ TOPIC_MESSAGES = {
     "order.quote_reminder": ["quote_awaiting"],
     "order.service_reminder": ["service_due"],
     "order.payment_reminder": ["invoice_unpaid"],
+    "task.assigned": ["task_assigned"],
+    "order.feedback_left": ["feedback_received"],
 }
 
 
 def messages_for(topic: str, payload: dict) -> list[Message]:
     keys = list(TOPIC_MESSAGES.get(topic, []))
+    if topic == "order.message_posted":
+        # The other side of the chat hears of it, never the author's own side.
+        keys.append("chat_from_client" if payload.get("from_client") else "chat_from_manager")
     if topic == "order.delivery_updated":
         changes = payload.get("changes", {})
         date_change = changes.get("expected_delivery_date")

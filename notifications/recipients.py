@@ -24,7 +24,12 @@ def _of_user(user) -> Recipient | None:
     return Recipient(user=user, email=user.email, language=user.language or "ru")
 
 
-def recipients_for(audience: str, order) -> list[Recipient]:
+def recipients_for(audience: str, order, payload: dict | None = None) -> list[Recipient]:
+    if audience == "assignee":
+        assignee_id = (payload or {}).get("assignee_id")
+        user = get_user_model().objects.filter(pk=assignee_id).first() if assignee_id else None
+        recipient = _of_user(user)
+        return [recipient] if recipient else []
     if audience == "client":
         contact = order.contact
         if contact is not None and contact.user_id is not None:

@@ -40,6 +40,7 @@ from orders.models import (
 )
 from orders.numbering import order_number_next
 from orders.workflows import workflow_for
+from tasks.services import tasks_create_for_stage_entry
 
 CENT = Decimal("0.01")
 
@@ -282,6 +283,8 @@ def order_create(
     service_place: str = "",
     priority: str = Order.Priority.NORMAL,
     recurring: tuple[RecurringOrder, datetime] | None = None,
+    subject: str = "",
+    related_order: Order | None = None,
 ) -> Order:
     """Create an order in its first state with its lines, a number, a `created` event and an
     outbox row. `by` is staff who process orders, a client user of `customer`, or None
@@ -293,6 +296,8 @@ def order_create(
         raise OrderPermissionError()
     if contact is not None and contact.customer_id != customer.pk:
         raise OrderValidationError({"contact": [_("This contact belongs to another customer.")]})
+    if related_order is not None and related_order.customer_id != customer.pk:
+        raise OrderValidationError({"related_order": [_("Choose one of the customer's orders.")]})
     prepared = _prepare_lines(lines, kind=kind)
     workflow = workflow_for(kind=kind, customer=customer, items=[line.item for line in prepared])
     with transaction.atomic():
@@ -312,6 +317,8 @@ def order_create(
             currency=currency,
             external_id=external_id,
             comment=comment,
+            subject=subject.strip(),
+            related_order=related_order,
             service_date=service_date,
             service_place=service_place,
             priority=priority,
@@ -330,13 +337,15 @@ def order_create(
                 ) from error
             raise
         _write_lines(order, prepared)
-        _record_event(
+        event = _record_event(
             order,
             action="created",
             by=by,
             to_state=order.state,
             payload={"channel": channel, "total": str(order.total)},
         )
+        # The first stage is entered here, not through a transition: its tasks too.
+        tasks_create_for_stage_entry(order, event)
     return order
 
 
@@ -396,7 +405,7 @@ def _apply_transition(
         order.save()  # every field: amending also changed the totals
     except ConcurrentTransition as error:
         raise OrderConflictError() from error
-    _record_event(
+    event = _record_event(
         order,
         action=name,
         by=by,
@@ -405,6 +414,7 @@ def _apply_transition(
         note=note,
         payload={**(payload or {}), **({"reason": reason.strip()} if reason else {})},
     )
+    tasks_create_for_stage_entry(order, event)
     if order.state == State.QUOTE:
         _open_quote_version(order, by=by)
     return order
@@ -1072,6 +1082,56 @@ def recurring_order_create(
             payload={"schedule_id": schedule.pk, "period": period},
         )
     return schedule
+
+
+def recurring_order_stop(*, schedule: RecurringOrder, by) -> RecurringOrder:
+    """No more orders from this schedule; the orders it made stay as they are."""
+    order = schedule.source_order
+    if not (_may_process(order, by) or (by is not None and order.belongs_to_client_user(by))):
+        raise OrderPermissionError()
+    with transaction.atomic():
+        updated = RecurringOrder.objects.filter(pk=schedule.pk, is_active=True).update(
+            is_active=False
+        )
+        if updated:
+            _record_event(
+                order,
+                action="recurring_stopped",
+                by=by,
+                from_state=order.state,
+                to_state=order.state,
+                payload={"schedule_id": schedule.pk},
+            )
+    schedule.is_active = False
+    return schedule
+
+
+def order_repeat(*, order: Order, by) -> Order:
+    """A new request with a past order's lines, at today's prices (discounts are re-agreed)."""
+    if order.kind == OrderKind.SUPPORT:
+        raise OrderValidationError({"order": [_("Support requests cannot be repeated.")]})
+    client = by is not None and order.belongs_to_client_user(by)
+    if not (_may_process(order, by) or client):
+        raise OrderPermissionError()
+    lines = list(order.lines.select_related("item__category").order_by("position"))
+    withdrawn = [line.item.name for line in lines if not line.item.is_active]
+    if withdrawn:
+        raise OrderValidationError(
+            {"lines": [_("No longer sold: %(items)s.") % {"items": ", ".join(withdrawn)}]}
+        )
+    return order_create(
+        customer=order.customer,
+        contact=by.contact if client else order.contact,
+        kind=order.kind,
+        lines=[
+            LineInput(item=line.item, quantity=line.quantity, custom_values=line.custom_values)
+            for line in lines
+        ],
+        by=by,
+        channel=Order.Channel.PORTAL if client else Order.Channel.MANAGER,
+        comment=_("Repeat of order %(number)s") % {"number": order.number},
+        related_order=order,
+    )
 
 
 def recurring_order_run(*, schedule_id: int, now: datetime | None = None) -> Order | None:

@@ -105,6 +105,20 @@ class Order(OrderLifecycle):
         _("service cost"), max_digits=14, decimal_places=2, default=0
     )
     external_id = models.CharField(_("external ID"), max_length=100, blank=True)
+    subject = models.CharField(
+        _("subject"), max_length=200, blank=True, help_text=_("A support request's topic.")
+    )
+    related_order = models.ForeignKey(
+        "self",
+        verbose_name=_("related order"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        help_text=_(
+            "The order this one is about: a support request's subject, or the order it repeats."
+        ),
+    )
     comment = models.TextField(_("comment"), blank=True)
     service_date = models.DateField(_("service date"), null=True, blank=True)
     service_place = models.CharField(_("service place"), max_length=255, blank=True)

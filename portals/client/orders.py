@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.portals import CLIENT_PORTAL_PERMISSION
+from customers.models import Customer
 from orders.errors import OrderConflictError, OrderError
 from orders.forms import TransitionForm
-from orders.lifecycle import DeliveryStatus, State
-from orders.models import Quote
+from orders.lifecycle import DeliveryStatus, OrderKind, State
+from orders.models import Quote, RecurringOrder
 from orders.selectors import order_available_transitions, order_get_for_user, order_list_for_user
 from orders.services import delivery_update, order_transition, quote_accept
 from portals.client.forms import OrderFilterForm, QuoteAcceptForm
@@ -32,6 +33,11 @@ def _current_quote(order) -> Quote | None:
         return None
     sent = [quote for quote in order.quotes.all() if quote.status == Quote.Status.SENT]
     return max(sent, key=lambda quote: quote.version, default=None)
+
+
+def may_schedule(order) -> bool:
+    """Companies may repeat an order on a schedule; a private buyer repeats by hand."""
+    return order.customer.kind == Customer.Kind.COMPANY and order.kind != OrderKind.SUPPORT
 
 
 def _may_confirm_receipt(order) -> bool:
@@ -82,6 +88,8 @@ def order_page(request, pk):
             "may_confirm_receipt": _may_confirm_receipt(order),
             "is_shipped": bool(order.delivery_status),
             "money": order_money(order, request.user),
+            "may_schedule": may_schedule(order),
+            "schedule_periods": RecurringOrder.Period.choices,
         },
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portals.client import cart, catalog, orders, payments, views
+from portals.client import cart, catalog, conversations, orders, payments, repeat, tickets, views
 
 app_name = "portals_client"
 
@@ -27,9 +27,18 @@ urlpatterns = [
         orders.order_confirm_receipt,
         name="order_confirm_receipt",
     ),
+    path("orders/<int:pk>/repeat/", repeat.order_repeat_now, name="order_repeat"),
+    path("orders/<int:pk>/schedule/", repeat.order_schedule, name="order_schedule"),
+    path("schedules/<int:schedule_id>/stop/", repeat.schedule_stop, name="schedule_stop"),
+    path("support/", tickets.ticket_list, name="ticket_list"),
+    path("support/new/", tickets.ticket_new, name="ticket_new"),
     path(
         "orders/<int:pk>/pay-from-balance/",
         payments.order_pay_from_balance,
         name="order_pay_from_balance",
     ),
+    path("orders/<int:pk>/chat/", conversations.order_chat, name="order_chat"),
+    path("orders/<int:pk>/chat/messages/", conversations.order_chat_post, name="order_chat_post"),
+    path("orders/<int:pk>/chat/poll/", conversations.order_chat_poll, name="order_chat_poll"),
+    path("orders/<int:pk>/feedback/", conversations.order_feedback, name="order_feedback"),
 ]

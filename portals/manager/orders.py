@@ -26,6 +26,7 @@ from portals.manager.contracts import ContractSignedForm
 from portals.manager.forms import DeliveryForm, OrderBulkForm, OrderDeskFilterForm
 from portals.manager.money import order_money_forms
 from portals.manager.quotes import quote_builder_form
+from portals.manager.tasks import order_tasks_context
 from portals.order_messages import report_order_error
 from portals.timeline import order_timeline
 
@@ -126,6 +127,7 @@ def order_page_response(request, order, **forms):
             ),
             "quote_form": quote_builder_form(order, quotes, forms.pop("quote_form", None)),
             "contract_form": forms.pop("contract_form", None) or ContractSignedForm(),
+            **order_tasks_context(order, request.user, forms.pop("task_form", None)),
             **order_money_forms(request, order, **forms),
         },
     )

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from portals.manager import bulk, carts, contracts, money, orders, quotes, reports, views
+from portals.manager import (
+    bulk,
+    carts,
+    contracts,
+    conversations,
+    money,
+    orders,
+    quotes,
+    reports,
+    support,
+    tasks,
+    views,
+)
 
 app_name = "portals_manager"
 
@@ -37,6 +49,15 @@ urlpatterns = [
     path("orders/<int:pk>/invoices/", money.order_issue_invoice, name="order_issue_invoice"),
     path("orders/<int:pk>/payments/", money.order_record_payment, name="order_record_payment"),
     path("orders/<int:pk>/refunds/", money.order_refund_payment, name="order_refund_payment"),
+    path("orders/<int:pk>/chat/", conversations.order_chat, name="order_chat"),
+    path("orders/<int:pk>/chat/messages/", conversations.order_chat_post, name="order_chat_post"),
+    path("orders/<int:pk>/chat/poll/", conversations.order_chat_poll, name="order_chat_poll"),
+    path("orders/<int:pk>/tasks/", tasks.order_task_add, name="order_task_add"),
+    path("tasks/", tasks.task_list, name="task_list"),
+    path("tasks/new/", tasks.task_new, name="task_new"),
+    path("tasks/<int:pk>/done/", tasks.task_done, name="task_done"),
+    path("tasks/<int:pk>/reassign/", tasks.task_reassign_page, name="task_reassign"),
+    path("support/", support.support_desk, name="support_desk"),
     path("reports/", reports.reports, name="reports"),
     path("reports/<slug:table>.csv", reports.report_export, name="report_export"),
 ]

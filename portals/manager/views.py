@@ -8,6 +8,7 @@ from customers.selectors import (
 )
 from orders.selectors import order_events_for_customer, order_list_for_user
 from portals.access import PortalAccessMixin
+from portals.manager.customer_history import customer_history
 from portals.manager.reports import user_may_view_reports
 
 
@@ -50,10 +51,12 @@ class CustomerCardView(PortalAccessMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         customer = customer_get_with_balances(customer_id=self.kwargs["pk"])
         user = self.request.user
+        events = order_events_for_customer(user=user, customer_id=customer.pk)
         context.update(
             customer=customer,
             ledger=customer.ledger_entries.select_related("created_by").order_by("-id")[:20],
             orders=order_list_for_user(user=user).filter(customer=customer).order_by("-id")[:20],
-            events=order_events_for_customer(user=user, customer_id=customer.pk),
+            events=events,
+            history=customer_history(user=user, customer_id=customer.pk, events=events),
         )
         return context

@@ -41,7 +41,7 @@ def test_client_opens_an_order_and_accepts_the_sent_quote(page, live_server):
 
     _log_in(page, live_server, "elena")
     expect(page).to_have_url(f"{live_server.url}/client/")
-    page.get_by_test_id("order-count").locator("..").get_by_role("link").click()
+    page.get_by_test_id("my-orders").click()
     page.get_by_role("link", name=order.number).click()
     expect(page.get_by_test_id("current-quote")).to_be_visible()
     page.get_by_test_id("accept-quote").click()

@@ -5,8 +5,10 @@ from accounts.demo import DEMO_PASSWORD, STAFF, seed_staff
 from billing.demo import seed_company
 from carts.demo import seed_carts
 from catalog.demo import seed_catalog
+from conversations.demo import seed_conversations
 from customers.demo import seed_customers
 from orders.demo import seed_orders
+from tasks.demo import seed_task_rules
 
 
 class Command(BaseCommand):
@@ -18,8 +20,10 @@ class Command(BaseCommand):
             client_logins = seed_customers(staff)
             seed_catalog()
             seed_company()
+            seed_task_rules()  # before the orders, so their stage entries make tasks
             new_orders = seed_orders(staff)
             seed_carts()
+            seed_conversations(staff)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data is ready. Logins (password for all: {DEMO_PASSWORD}):")
         )

@@ -1,0 +1,84 @@
+"""What clients and staff say about an order: the chat and the client's feedback.
+
+Neither is part of the order's lifecycle, so neither writes an `OrderEvent`; the
+services in `conversations.services` notify the other side through the outbox.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+BODY_MAX_LENGTH = 4000
+RATING_MIN, RATING_MAX = 1, 5
+
+
+class OrderMessage(models.Model):
+    """One chat message on an order; never edited, so the conversation reads as it happened."""
+
+    order = models.ForeignKey(
+        "orders.Order",
+        verbose_name=_("order"),
+        on_delete=models.CASCADE,
+        related_name="messages",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    # Kept rather than derived from the author's roles: it says which side spoke then,
+    # and stays true if the user is later deleted or changes role.
+    is_from_client = models.BooleanField(_("from the client"))
+    body = models.TextField(_("message"), max_length=BODY_MAX_LENGTH)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("order message")
+        verbose_name_plural = _("order messages")
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["order", "created_at"], name="order_message_order_time_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.body[:50]}"
+
+
+class Feedback(models.Model):
+    """The client's rating of a delivered order; one per order."""
+
+    order = models.OneToOneField(
+        "orders.Order",
+        verbose_name=_("order"),
+        on_delete=models.CASCADE,
+        related_name="feedback",
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)]
+    )
+    comment = models.TextField(_("comment"), max_length=BODY_MAX_LENGTH, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("left"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=RATING_MIN, rating__lte=RATING_MAX),
+                name="feedback_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.rating}/5"

@@ -1,0 +1,165 @@
+"""Every write to the order chat and to feedback; each also tells the other side.
+
+The notifications leave through the outbox in the same transaction as the row, as the
+order services do. Neither write is part of the order's lifecycle: no `OrderEvent`.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from conversations.models import BODY_MAX_LENGTH, RATING_MAX, RATING_MIN, Feedback, OrderMessage
+from notifications.outbox import outbox_write
+from orders.errors import OrderPermissionError, OrderTransitionError, OrderValidationError
+from orders.lifecycle import DeliveryStatus, State
+from orders.models import Order
+
+CLIENT_PERMISSION = "orders.act_as_client"
+VIEW_ALL_ORDERS = "orders.view_all_orders"
+# Staff who work on orders answer the client; a read-only director does not.
+STAFF_CHAT_PERMISSIONS = (
+    "orders.process_order",
+    "orders.handle_production",
+    "orders.handle_delivery",
+)
+# Once the client has the goods (or the order is done) there is something to rate.
+FEEDBACK_STATES = (State.CLOSED, State.SERVICE)
+
+
+def _is_order_client(order: Order, user) -> bool:
+    return (
+        user is not None
+        and user.is_active
+        and user.has_perm(CLIENT_PERMISSION)
+        and order.belongs_to_client_user(user)
+    )
+
+
+def user_may_chat_as_staff(user) -> bool:
+    return (
+        user is not None
+        and user.is_active
+        and user.has_perm(VIEW_ALL_ORDERS)
+        and any(user.has_perm(permission) for permission in STAFF_CHAT_PERMISSIONS)
+    )
+
+
+def _text(value, *, field: str, required: bool) -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        raise OrderValidationError({field: [_("Write a message.")]})
+    if "\x00" in text:
+        # PostgreSQL refuses NUL in text; a 500 later would be worse than a clear "no" now.
+        raise OrderValidationError({field: [_("The text contains a character not allowed.")]})
+    if len(text) > BODY_MAX_LENGTH:
+        raise OrderValidationError(
+            {field: [_("Keep it under %(limit)s characters.") % {"limit": BODY_MAX_LENGTH}]}
+        )
+    return text
+
+
+def message_post(*, order: Order, author, body: str) -> OrderMessage:
+    """Post `body` to the order's chat as `author`.
+
+    Requires the order's own client user (`orders.act_as_client`) or staff who see every
+    order and may work on orders. Writes the message and one outbox row
+    (`order.message_posted`): a client's message notifies the manager, a staff
+    message the client. Raises `OrderPermissionError` or `OrderValidationError`
+    (`body`) and then writes nothing.
+    """
+    if _is_order_client(order, author):
+        is_from_client = True
+    elif user_may_chat_as_staff(author):
+        is_from_client = False
+    else:
+        raise OrderPermissionError()
+    text = _text(body, field="body", required=True)
+    with transaction.atomic():
+        message = OrderMessage.objects.create(
+            order=order, author=author, is_from_client=is_from_client, body=text
+        )
+        outbox_write(
+            topic="order.message_posted",
+            aggregate_type="order",
+            aggregate_id=order.pk,
+            payload={
+                "order_id": order.pk,
+                "number": order.number,
+                "message_id": message.pk,
+                "author_id": author.pk,
+                "from_client": is_from_client,
+            },
+            dedupe_key=f"order-message:{message.pk}",
+        )
+    return message
+
+
+def _rating(value) -> int:
+    try:
+        rating = int(str(value).strip())
+    except (TypeError, ValueError):
+        rating = None
+    if rating is None or not RATING_MIN <= rating <= RATING_MAX:
+        message = _("Choose a rating from %(min)s to %(max)s.")
+        raise OrderValidationError({"rating": [message % {"min": RATING_MIN, "max": RATING_MAX}]})
+    return rating
+
+
+def order_accepts_feedback(order: Order) -> bool:
+    """The client has the order: handed over, closed or in after-sales service."""
+    return order.state in FEEDBACK_STATES or (
+        order.delivery_status == DeliveryStatus.HANDED_TO_CLIENT
+    )
+
+
+def feedback_leave(*, order: Order, author, rating, comment: str = "") -> Feedback:
+    """The order's own client rates it (1 to 5) with an optional comment, once.
+
+    Requires the order's client user and an order the client has received (see
+    `order_accepts_feedback`). Writes the feedback and one outbox row
+    (`order.feedback_left`, the manager is notified in-app). Raises
+    `OrderPermissionError`, `OrderValidationError` (`rating`, `comment`) or
+    `OrderTransitionError` (not received yet, or rated already) and then writes nothing.
+    """
+    if not _is_order_client(order, author):
+        raise OrderPermissionError()
+    errors = {}
+    try:
+        rating = _rating(rating)
+    except OrderValidationError as error:
+        errors.update(error.errors)
+    try:
+        text = _text(comment, field="comment", required=False)
+    except OrderValidationError as error:
+        errors.update(error.errors)
+    if errors:
+        raise OrderValidationError(errors)
+    already = OrderTransitionError(_("You have already left feedback on this order. Thank you!"))
+    with transaction.atomic():
+        # The state as committed, not as the caller's copy remembers it.
+        current = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+        if not order_accepts_feedback(current):
+            raise OrderTransitionError(_("You can rate the order once you have received it."))
+        if Feedback.objects.filter(order=current).exists():
+            raise already
+        try:
+            # The one-to-one's unique index settles two submissions racing past the check.
+            with transaction.atomic():
+                feedback = Feedback.objects.create(
+                    order=current, author=author, rating=rating, comment=text
+                )
+        except IntegrityError as error:
+            raise already from error
+        outbox_write(
+            topic="order.feedback_left",
+            aggregate_type="order",
+            aggregate_id=current.pk,
+            payload={
+                "order_id": current.pk,
+                "number": current.number,
+                "feedback_id": feedback.pk,
+                "rating": rating,
+                "author_id": author.pk,
+            },
+            dedupe_key=f"order-feedback:{feedback.pk}",
+        )
+    return feedback

@@ -1,0 +1,200 @@
+"""The only code that writes tasks.
+
+Each write runs in a transaction and, when it gives a task to someone other than the
+person acting, writes an in-app notification for them as an outbox row in that same
+transaction (topic "task.assigned").
+"""
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from notifications.outbox import outbox_write
+from tasks.errors import TaskPermissionError, TaskStateError, TaskValidationError
+from tasks.models import TASK_ROLES, Task, TaskRule
+from tasks.permissions import (
+    CREATE_TASK,
+    task_in_users_role,
+    task_may_change,
+    user_acts_on_orders,
+)
+
+
+def _validate_assignment(*, assignee, role: str, errors: dict) -> None:
+    if assignee is not None and (not assignee.is_active or not user_acts_on_orders(assignee)):
+        errors["assignee"] = [_("This person does not work on orders.")]
+    if role and role not in TASK_ROLES:
+        errors["role"] = [_("Tasks cannot wait for this role.")]
+
+
+def _notify_assigned(task: Task, *, by) -> None:
+    if task.assignee_id is None or (by is not None and task.assignee_id == by.pk):
+        return
+    # An order's task is an effect on that order: the notification then links the order.
+    has_order = task.order_id is not None
+    outbox_write(
+        topic="task.assigned",
+        aggregate_type="order" if has_order else "task",
+        aggregate_id=task.order_id if has_order else task.pk,
+        payload={
+            "task_id": task.pk,
+            "title": task.title,
+            "assignee_id": task.assignee_id,
+            "order_id": task.order_id,
+            "due_at": task.due_at.isoformat(),
+            "actor_id": by.pk if by else None,
+        },
+        # Each assignment is its own effect; repeating the same write is not.
+        dedupe_key=f"task-assigned:{task.pk}:{task.assigned_at.isoformat()}",
+    )
+
+
+def task_create(
+    *, title: str, due_at, by, description: str = "", assignee=None, role: str = "", order=None
+) -> Task:
+    """Create a task by hand. `by` must process orders (None: the system). Without an
+    assignee or a role the task is `by`'s own. `order`, when given, is one `by` may see
+    (the caller read it through the order selectors). Raises `TaskPermissionError`, or
+    `TaskValidationError` naming every bad field, and then writes nothing."""
+    if by is not None and not by.has_perm(CREATE_TASK):
+        raise TaskPermissionError()
+    errors: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = [_("Give the task a title.")]
+    if due_at is None:
+        errors["due_at"] = [_("Say when the task is due.")]
+    _validate_assignment(assignee=assignee, role=role, errors=errors)
+    if errors:
+        raise TaskValidationError(errors)
+    if assignee is None and not role:
+        assignee = by
+    with transaction.atomic():
+        task = Task.objects.create(
+            order=order,
+            title=title,
+            description=(description or "").strip(),
+            assignee=assignee,
+            role=role,
+            due_at=due_at,
+            created_by=by,
+            assigned_at=timezone.now() if assignee is not None else None,
+        )
+        _notify_assigned(task, by=by)
+    return task
+
+
+def _lock(task: Task) -> Task:
+    return Task.objects.select_for_update().get(pk=task.pk)
+
+
+def _check_may_change(locked: Task, by) -> None:
+    in_my_role = by is not None and task_in_users_role(locked, by)
+    if not task_may_change(by, locked, in_my_role=in_my_role):
+        raise TaskPermissionError()
+    if locked.status != Task.Status.OPEN:
+        raise TaskStateError()
+
+
+def task_complete(*, task: Task, by) -> Task:
+    """Mark an open task done. `by` must be its assignee, of its role while unassigned,
+    or hold `tasks.change_task`. Raises `TaskPermissionError`, or `TaskStateError` when
+    it is done already (someone was faster); then nothing changes."""
+    with transaction.atomic():
+        locked = _lock(task)
+        _check_may_change(locked, by)
+        locked.status = Task.Status.DONE
+        locked.done_at = timezone.now()
+        locked.done_by = by
+        locked.save(update_fields=["status", "done_at", "done_by"])
+    return locked
+
+
+def task_reassign(*, task: Task, by, assignee=None, role: str = "") -> Task:
+    """Give an open task to one person, or back to a role's pool (no assignee).
+
+    Who may: as for `task_complete`. The new assignee must work on orders and is
+    notified in-app. Raises `TaskPermissionError`, `TaskStateError` or
+    `TaskValidationError`; then nothing changes. Giving it to whoever has it changes nothing.
+    """
+    errors: dict[str, list[str]] = {}
+    if (assignee is None) == (not role):
+        errors["assignee"] = [_("Choose either a person or a role.")]
+    _validate_assignment(assignee=assignee, role=role, errors=errors)
+    with transaction.atomic():
+        locked = _lock(task)
+        _check_may_change(locked, by)
+        if errors:
+            raise TaskValidationError(errors)
+        if assignee is not None:
+            if locked.assignee_id == assignee.pk:
+                return locked
+            locked.assignee = assignee
+            locked.assigned_at = timezone.now()
+        else:
+            if locked.assignee_id is None and locked.role == role:
+                return locked
+            locked.assignee = None
+            locked.assigned_at = None
+            locked.role = role
+        locked.save(update_fields=["assignee", "assigned_at", "role"])
+        _notify_assigned(locked, by=by)
+    return locked
+
+
+def _rule_assignee(rule: TaskRule, order):
+    """Who gets a rule's task: the rule's person, or the order's manager for the manager
+    role; anyone else of the role picks it up from the pool."""
+    if rule.user_id is not None and rule.user.is_active:
+        return rule.user
+    manager = order.manager
+    wants_manager = rule.role == Role.MANAGER or rule.user_id is not None
+    if wants_manager and manager is not None and manager.is_active:
+        return manager
+    return None
+
+
+def tasks_create_for_stage_entry(order, event) -> list[Task]:
+    """Create the tasks of the order's workflow's active rules for the state `event`
+    entered; each is due the rule's offset after the event.
+
+    Called by `orders.services` inside the transition's transaction, with the order
+    locked. One task per (rule, order, event): calling it again creates nothing.
+    Writes an in-app notification row for each task that got an assignee.
+    """
+    if order.workflow_id is None:
+        return []
+    rules = list(
+        TaskRule.objects.filter(
+            workflow_id=order.workflow_id, state=event.to_state, is_active=True
+        ).select_related("user")
+    )
+    created = []
+    with transaction.atomic():
+        for rule in rules:
+            assignee = _rule_assignee(rule, order)
+            # A rule naming someone who left leaves the task to the managers' pool.
+            role = rule.role or ("" if assignee is not None else Role.MANAGER)
+            try:
+                with transaction.atomic():
+                    task = Task.objects.create(
+                        order=order,
+                        title=rule.title,
+                        description=rule.description,
+                        assignee=assignee,
+                        role=role,
+                        due_at=event.created_at + timedelta(hours=rule.due_offset_hours),
+                        rule=rule,
+                        event=event,
+                        assigned_at=timezone.now() if assignee is not None else None,
+                    )
+            except IntegrityError:
+                if Task.objects.filter(rule=rule, order=order, event=event).exists():
+                    continue  # made by an earlier call for this very stage entry
+                raise
+            _notify_assigned(task, by=None)
+            created.append(task)
+    return created
