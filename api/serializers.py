@@ -6,7 +6,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -136,7 +135,7 @@ class OrderEventSerializer(serializers.ModelSerializer):
         model = OrderEvent
         fields = ["id", "action", "from_state", "to_state", "note", "actor", "created_at"]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_actor(self, event) -> str | None:
         return str(event.actor) if event.actor_id else None
 
