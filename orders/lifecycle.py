@@ -73,37 +73,46 @@ def initial_state_for(kind: str) -> str:
 # Conditions: plain predicates on the order; `message` says why one failed.
 
 
-def condition(message):
+def condition(message, *, configuration=False):
+    """`configuration`: the predicate reads only the workflow and the state, not the
+    order's facts (quotes, signatures, money), so a workflow can be checked without orders."""
+
     def decorate(predicate):
         predicate.message = message
+        predicate.configuration = configuration
         return predicate
 
     return decorate
 
 
-@condition(_("Support requests follow the ticket flow, not the order stages."))
+@condition(_("Support requests follow the ticket flow, not the order stages."), configuration=True)
 def is_sales_order(order) -> bool:
     return order.kind != OrderKind.SUPPORT
 
 
-@condition(_("Only support requests follow the ticket flow."))
+@condition(_("Only support requests follow the ticket flow."), configuration=True)
 def is_ticket(order) -> bool:
     return order.kind == OrderKind.SUPPORT
 
 
-@condition(_("This order type skips the quote stage."))
+@condition(_("This order type skips the quote stage."), configuration=True)
 def workflow_uses_quote(order) -> bool:
     return order.workflow is None or order.workflow.uses_quote
 
 
-@condition(_("This order type has no contract stage."))
+@condition(_("This order type has no contract stage."), configuration=True)
 def workflow_uses_contract(order) -> bool:
     return order.workflow is None or order.workflow.uses_contract
 
 
-@condition(_("This order type has no after-sales service stage."))
+@condition(_("This order type has no after-sales service stage."), configuration=True)
 def workflow_uses_service(order) -> bool:
     return order.workflow is None or order.workflow.uses_service
+
+
+@condition(_("This order type has no delivery stage."), configuration=True)
+def workflow_uses_delivery(order) -> bool:
+    return order.workflow is None or order.workflow.uses_delivery
 
 
 @condition(_("The client has not accepted a quote yet."))
@@ -124,7 +133,8 @@ def contract_signed_if_used(order) -> bool:
     _(
         "Payment is not due now: prepaid orders are paid before production, "
         "post-paid orders after the client has received the delivery."
-    )
+    ),
+    configuration=True,
 )
 def payment_due_now(order) -> bool:
     if order.state == State.DELIVERY:
@@ -154,7 +164,17 @@ def fully_paid(order) -> bool:
 
 @condition(_("Closing needs the delivery handed to the client."))
 def delivered_to_client(order) -> bool:
+    if not workflow_uses_delivery(order):
+        return True
     return order.delivery_status == DeliveryStatus.HANDED_TO_CLIENT
+
+
+@condition(
+    _("This order type has a delivery stage: it closes after delivery, not from production."),
+    configuration=True,
+)
+def closes_after_delivery_if_used(order) -> bool:
+    return order.state != State.PRODUCTION or not workflow_uses_delivery(order)
 
 
 # Permissions: who may take a transition, checked per order.
@@ -255,7 +275,7 @@ class OrderLifecycle(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.PRODUCTION,
         target=State.DELIVERY,
-        conditions=[is_sales_order],
+        conditions=[is_sales_order, workflow_uses_delivery],
         permission=PRODUCTION_STAFF,
         custom={"label": _("Ship"), "admin": False},
     )
@@ -264,9 +284,9 @@ class OrderLifecycle(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
-        source=[State.DELIVERY, State.PAYMENT],
+        source=[State.DELIVERY, State.PAYMENT, State.PRODUCTION],
         target=State.CLOSED,
-        conditions=[is_sales_order, delivered_to_client, fully_paid],
+        conditions=[is_sales_order, closes_after_delivery_if_used, delivered_to_client, fully_paid],
         permission=STAFF,
         custom={"label": _("Close order"), "admin": False},
     )

@@ -1,7 +1,16 @@
 from collections.abc import Iterable
+from copy import copy
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
 
 from catalog.models import Category
-from orders.models import Workflow
+from orders.errors import OrderPermissionError, OrderValidationError
+from orders.lifecycle import State
+from orders.models import Workflow, WorkflowRevision
+from orders.workflow_check import workflow_problems
 
 
 def workflow_for(*, kind: str, customer, items: Iterable) -> Workflow | None:
@@ -28,3 +37,87 @@ def workflow_for(*, kind: str, customer, items: Iterable) -> Workflow | None:
         if score > best_score:
             best, best_score = workflow, score
     return best
+
+
+# Configuration: the admin portal's workflow editor saves through here.
+
+SETTINGS_FIELDS = (
+    "name",
+    "kind",
+    "customer_kind",
+    "category",
+    "uses_quote",
+    "uses_contract",
+    "uses_delivery",
+    "uses_service",
+    "payment_terms",
+    "prepayment_percent",
+    "allow_balance_payment",
+    "allow_bonus_payment",
+    "stage_sla_hours",
+    "is_active",
+)
+
+
+def workflow_snapshot(workflow: Workflow) -> dict:
+    """The settings as plain JSON, with the stage tasks, for revisions and their diffs."""
+    snapshot = {}
+    for name in SETTINGS_FIELDS:
+        value = getattr(workflow, "category_id" if name == "category" else name)
+        snapshot[name] = f"{value:.2f}" if isinstance(value, Decimal) else value
+    if workflow.pk:
+        snapshot["task_rules"] = [
+            f"{rule.state}: {rule.title} ({rule.role or rule.user_id}, +{rule.due_offset_hours} h)"
+            for rule in workflow.task_rules.filter(is_active=True).order_by("state", "id")
+        ]
+    return snapshot
+
+
+def _sla_errors(hours: dict) -> list[str]:
+    states = dict(State.choices)
+    bad = [
+        key
+        for key, value in (hours or {}).items()
+        if key not in states or not isinstance(value, int) or value <= 0
+    ]
+    return [_("Stage deadlines must be whole hours above zero for known stages.")] if bad else []
+
+
+def workflow_save(*, workflow: Workflow, changes: dict, by, also=None) -> Workflow:
+    """Apply `changes` to `workflow` (new or existing) if orders could still get through it.
+
+    Refused with `OrderValidationError` naming the fields, or under "__all__" why orders
+    would get stuck; then nothing is saved. `also(workflow)` runs in the same transaction
+    (the editor saves the stage tasks there) before the revision records who changed what.
+    Orders keep a reference to their workflow: a change applies to the stages they enter
+    afterwards, and an order already in a stage the change removes can still leave it.
+    """
+    if by is None or not by.has_perm("orders.manage_workflow"):
+        raise OrderPermissionError()
+    candidate = copy(workflow)
+    for name, value in changes.items():
+        if name not in SETTINGS_FIELDS:
+            raise OrderValidationError({name: [_("Unknown setting.")]})
+        setattr(candidate, name, value)
+    errors = {}
+    try:
+        candidate.full_clean()
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if sla_errors := _sla_errors(candidate.stage_sla_hours):
+        errors["stage_sla_hours"] = sla_errors
+    if not errors and (problems := workflow_problems(candidate)):
+        errors["__all__"] = problems
+    if errors:
+        raise OrderValidationError(errors)
+    with transaction.atomic():
+        before = {}
+        if workflow.pk:
+            before = workflow_snapshot(Workflow.objects.select_for_update().get(pk=workflow.pk))
+        candidate.save()
+        if also is not None:
+            also(candidate)
+        WorkflowRevision.objects.create(
+            workflow=candidate, changed_by=by, before=before, after=workflow_snapshot(candidate)
+        )
+    return candidate

@@ -3,7 +3,7 @@ from orders.models.order import FeedCursor, Order, OrderLine, OrderNumberSequenc
 from orders.models.payments import Invoice, Payment, Refund
 from orders.models.quotes import Quote, QuoteTemplate
 from orders.models.recurring import RecurringOrder
-from orders.models.workflow import Workflow
+from orders.models.workflow import Workflow, WorkflowRevision
 
 __all__ = [
     "FeedCursor",
@@ -18,4 +18,5 @@ __all__ = [
     "RecurringOrder",
     "Refund",
     "Workflow",
+    "WorkflowRevision",
 ]

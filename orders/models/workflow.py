@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +37,11 @@ class Workflow(models.Model):
     )
     uses_quote = models.BooleanField(_("quote stage"), default=True)
     uses_contract = models.BooleanField(_("contract stage"), default=True)
+    uses_delivery = models.BooleanField(
+        _("delivery stage"),
+        default=True,
+        help_text=_("Off for work done on the client's premises: orders close after production."),
+    )
     uses_service = models.BooleanField(_("after-sales service stage"), default=True)
     payment_terms = models.CharField(
         _("default payment terms"),
@@ -89,11 +95,48 @@ class Workflow(models.Model):
             path.append("quote")
         if self.uses_contract:
             path.append("contract")
+        delivery = ["delivery"] if self.uses_delivery else []
         if self.payment_terms == PaymentTerms.PREPAY:
-            path += ["payment", "production", "delivery"]
+            path += ["payment", "production", *delivery]
         else:
-            path += ["production", "delivery", "payment"]
+            path += ["production", *delivery, "payment"]
         path.append("closed")
         if self.uses_service:
             path.append("service")
         return path
+
+
+class WorkflowRevision(models.Model):
+    """A saved change of a workflow: who, when, and its settings before and after."""
+
+    workflow = models.ForeignKey(
+        Workflow, verbose_name=_("workflow"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+    before = models.JSONField(_("before"), default=dict)
+    after = models.JSONField(_("after"), default=dict)
+
+    class Meta:
+        verbose_name = _("workflow revision")
+        verbose_name_plural = _("workflow revisions")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.workflow} @ {self.changed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def changes(self) -> list[tuple[str, object, object]]:
+        keys = sorted(set(self.before) | set(self.after))
+        return [
+            (key, self.before.get(key), self.after.get(key))
+            for key in keys
+            if self.before.get(key) != self.after.get(key)
+        ]

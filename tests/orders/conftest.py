@@ -23,10 +23,21 @@ def users(db):
 def ready_order(db):
     """An order in any state with every condition of its outgoing transitions met."""
 
-    def make(state, *, customer, kind=OrderKind.PRODUCT, payment_terms=PaymentTerms.PREPAY):
+    def make(
+        state,
+        *,
+        customer,
+        kind=OrderKind.PRODUCT,
+        payment_terms=PaymentTerms.PREPAY,
+        uses_delivery=True,
+    ):
         # Every stage used, and every stage's proof present: accepted quote, signature, money.
         workflow = WorkflowFactory(
-            kind=kind, uses_quote=True, uses_contract=True, uses_service=True
+            kind=kind,
+            uses_quote=True,
+            uses_contract=True,
+            uses_service=True,
+            uses_delivery=uses_delivery,
         )
         order = OrderFactory(
             state=state,

@@ -169,3 +169,20 @@ def test_payment_with_same_reference_is_recorded_once(manager):
     assert first.pk == second.pk
     assert order.amount_paid() == Decimal("300")
     assert OrderEvent.objects.filter(order=order, action="payment_recorded").count() == 1
+
+
+def test_without_a_delivery_stage_the_order_closes_from_production(manager):
+    on_site = WorkflowFactory(uses_quote=False, uses_contract=False, uses_delivery=False)
+    shipped = WorkflowFactory(uses_quote=False, uses_contract=False)
+    order = OrderFactory(state=State.PRODUCTION, workflow=on_site, total=Decimal("100.00"))
+    other = OrderFactory(state=State.PRODUCTION, workflow=shipped, total=Decimal("100.00"))
+    PaymentFactory(order=order, amount=Decimal("100.00"))
+    PaymentFactory(order=other, amount=Decimal("100.00"))
+
+    assert _refused(order, "ship", manager) == ["This order type has no delivery stage."]
+    assert (
+        "This order type has a delivery stage: it closes after delivery, not from production."
+        in (_refused(other, "close", manager))
+    )
+    closed = order_transition(order=order, transition="close", by=manager)
+    assert closed.state == State.CLOSED
