@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from accounts import views
 from accounts.forms import LoginForm
 
 app_name = "accounts"
@@ -16,6 +17,9 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("register/", views.register, name="register"),
+    path("register/confirm/<uidb64>/<token>/", views.register_confirm, name="register_confirm"),
+    path("profile/", views.profile, name="profile"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

@@ -1,0 +1,99 @@
+"""Sign-up with email confirmation, and the client's profile."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import User
+from accounts.registration import (
+    client_register,
+    registration_confirm,
+    registration_confirmation_send,
+)
+from customers.models import Customer
+
+
+class RegistrationForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("I buy as"),
+        choices=[
+            (Customer.Kind.PERSON, gettext_lazy("a private person")),
+            (Customer.Kind.COMPANY, gettext_lazy("a company")),
+        ],
+        widget=forms.RadioSelect,
+        initial=Customer.Kind.PERSON,
+    )
+    organisation = forms.CharField(
+        label=gettext_lazy("Company name"), max_length=255, required=False
+    )
+    inn = forms.CharField(label=gettext_lazy("INN"), max_length=12, required=False)
+    name = forms.CharField(label=gettext_lazy("Your name"), max_length=150)
+    email = forms.EmailField(label=gettext_lazy("Email"))
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=32, required=False)
+    password = forms.CharField(
+        label=gettext_lazy("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Customer.Kind.COMPANY and not data.get("organisation", "").strip():
+            self.add_error("organisation", _("Give the company's name."))
+        return data
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email", "phone", "language"]
+
+
+# Who may: anyone not logged in (a logged-in user is sent home).
+@require_http_methods(["GET", "POST"])
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = client_register(**form.cleaned_data, language=get_language()[:2])
+        except ValidationError as error:
+            for field, field_messages in error.message_dict.items():
+                for message in field_messages:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            registration_confirmation_send(user)
+            return render(request, "accounts/register_sent.html", {"email": user.email})
+    return render(request, "accounts/register.html", {"form": form})
+
+
+# Who may: whoever holds the link; it works once.
+@require_GET
+def register_confirm(request, uidb64, token):
+    user = registration_confirm(uidb64, token)
+    if user is None:
+        messages.error(
+            request, _("This confirmation link is wrong or was used already. Try logging in.")
+        )
+        return redirect("accounts:login")
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, _("Your email is confirmed. Welcome!"))
+    return redirect("home")
+
+
+# Who may: any logged-in user, for their own profile only.
+@require_http_methods(["GET", "POST"])
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile is saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
