@@ -16,7 +16,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from notifications.messages import MESSAGES
-from notifications.models import Delivery, Notification
+from notifications.models import Delivery, Notification, NotificationRule
+from notifications.rule_rendering import (
+    RuleRenderError,
+    RuleTexts,
+    render_rule_texts,
+    rule_context,
+    rule_id_of,
+)
 from notifications.webhooks import webhook_signature
 
 
@@ -26,50 +33,94 @@ class WebhookError(Exception):
         self.status = status
 
 
-def _order_for(delivery):
+def order_for_notification(order_id):
+    """The order as notifications render it, with what the email's frame shows."""
     from orders.models import Order
 
-    message = delivery.outbox_message
-    if message.aggregate_type != "order":
-        return None
     return (
-        Order.objects.select_related("customer", "manager", "contact")
+        Order.objects.select_related("customer__manager", "manager", "contact")
         .prefetch_related("lines")
-        .filter(pk=message.aggregate_id)
+        .filter(pk=order_id)
         .first()
     )
 
 
-def _order_url(order, delivery) -> str:
+def _order_for(delivery):
+    message = delivery.outbox_message
+    if message.aggregate_type != "order":
+        return None
+    return order_for_notification(message.aggregate_id)
+
+
+def order_url(order, *, is_staff: bool) -> str:
     """The order's page in the recipient's own portal: clients in theirs, staff on the desk."""
-    recipient = delivery.recipient
-    is_staff = recipient is not None and recipient.has_perm("orders.view_all_orders")
     page = "portals_manager:order_page" if is_staff else "portals_client:order_page"
     return f"{settings.SITE_URL}{reverse(page, args=[order.pk])}"
 
 
+def _order_url(order, delivery) -> str:
+    recipient = delivery.recipient
+    is_staff = recipient is not None and recipient.has_perm("orders.view_all_orders")
+    return order_url(order, is_staff=is_staff)
+
+
+def _rule_texts(rule_id: int, *, order, payload: dict, url: str) -> RuleTexts:
+    rule = NotificationRule.objects.filter(pk=rule_id).first()
+    if rule is None or order is None:
+        raise RuleRenderError(f"Notification rule {rule_id} or its order no longer exists.")
+    return render_rule_texts(
+        subject_template=rule.subject_template,
+        body_template=rule.body_template,
+        context=rule_context(order, payload=payload, url=url),
+    )
+
+
+def compose_message(
+    *, subject: str, headline: str, headline_html=None, order, payload: dict, url: str
+) -> dict:
+    """The email (text and HTML) and in-app texts around a message's subject and headline."""
+    context = {
+        "headline": headline,
+        "headline_html": headline_html,
+        "order": order,
+        "payload": payload,
+        "url": url,
+    }
+    return {
+        "subject": subject,
+        "headline": headline,
+        "text": render_to_string("notifications/email/message.txt", context),
+        "html": render_to_string("notifications/email/message.html", context),
+        "url": url,
+        "order": order,
+    }
+
+
 def render_message(delivery) -> dict:
     """Subject, text and HTML of a delivery, in the recipient's language."""
-    spec = MESSAGES[delivery.message_key]
     order = _order_for(delivery)
+    payload = delivery.outbox_message.payload
     with translation.override(delivery.language or "ru"):
-        context = {
-            "message": spec,
-            "headline": str(spec.headline),
-            "order": order,
-            "payload": delivery.outbox_message.payload,
-            "recipient": delivery.recipient,
-            "url": _order_url(order, delivery) if order else settings.SITE_URL,
-        }
-        subject = str(spec.subject) % {"number": order.number if order else ""}
-        return {
-            "subject": subject,
-            "headline": context["headline"],
-            "text": render_to_string("notifications/email/message.txt", context),
-            "html": render_to_string("notifications/email/message.html", context),
-            "url": context["url"],
-            "order": order,
-        }
+        url = _order_url(order, delivery) if order else settings.SITE_URL
+        rule_id = rule_id_of(delivery.message_key)
+        if rule_id is not None:
+            texts = _rule_texts(rule_id, order=order, payload=payload, url=url)
+            return compose_message(
+                subject=texts.subject,
+                headline=texts.text,
+                headline_html=texts.html,
+                order=order,
+                payload=payload,
+                url=url,
+            )
+        spec = MESSAGES[delivery.message_key]
+        return compose_message(
+            subject=str(spec.subject) % {"number": order.number if order else ""},
+            headline=str(spec.headline),
+            order=order,
+            payload=payload,
+            url=url,
+        )
 
 
 def _send_email(delivery) -> None:

@@ -9,9 +9,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from notifications.channels import send
-from notifications.messages import EMAIL, IN_APP, messages_for
+from notifications.messages import EMAIL, IN_APP
 from notifications.models import Delivery, OutboxMessage
 from notifications.recipients import recipients_for
+from notifications.rules import notification_specs_for
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ def outbox_message_dispatch(message_id: int) -> list[int]:
             )
         # A task without an order still tells its assignee, who is named in the payload.
         if order is not None or message.aggregate_type == "task":
-            for spec in messages_for(message.topic, message.payload):
+            for spec in notification_specs_for(message.topic, message.payload, order):
                 for audience in spec.audiences:
                     for recipient in recipients_for(audience, order, message.payload):
                         for channel in spec.channels:

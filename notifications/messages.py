@@ -224,6 +224,19 @@ TOPIC_MESSAGES = {
 }
 
 
+# Topics whose messages depend on the event's details (see `messages_for`): every candidate.
+CONDITIONAL_TOPIC_MESSAGES = {
+    "order.message_posted": ["chat_from_client", "chat_from_manager"],
+    "order.delivery_updated": ["delay_notice", "delivered"],
+}
+
+
+def builtin_messages(topic: str) -> list[Message]:
+    """Every built-in message a topic may send, whatever the event's details."""
+    keys = [*TOPIC_MESSAGES.get(topic, []), *CONDITIONAL_TOPIC_MESSAGES.get(topic, [])]
+    return [MESSAGES[key] for key in keys]
+
+
 def messages_for(topic: str, payload: dict) -> list[Message]:
     keys = list(TOPIC_MESSAGES.get(topic, []))
     if topic == "order.message_posted":

@@ -162,3 +162,118 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+def _staff_role_choices():
+    from accounts.roles import STAFF_ROLES
+
+    return [(role.value, role.label) for role in STAFF_ROLES]
+
+
+def _topic_choices():
+    from notifications.topics import topic_choices
+
+    return topic_choices()
+
+
+class NotificationRule(models.Model):
+    """An admin's message for one order topic, replacing that topic's built-in messages.
+
+    A topic with at least one active rule matching the order's workflow (or with no
+    workflow) sends only its rules; every other topic keeps the built-in texts. Written
+    only through `notifications.rules`, which records a revision of every change.
+    """
+
+    class Audience(models.TextChoices):
+        CLIENT = "client", _("The order's client")
+        MANAGER = "manager", _("The order's manager")
+        ROLE = "role", _("Everyone with a role")
+
+    topic = models.CharField(_("event"), max_length=64, choices=_topic_choices)
+    workflow = models.ForeignKey(
+        "orders.Workflow",
+        verbose_name=_("workflow"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notification_rules",
+        help_text=_("Empty: orders of every workflow."),
+    )
+    audience = models.CharField(_("recipients"), max_length=16, choices=Audience.choices)
+    role = models.CharField(_("role"), max_length=16, choices=_staff_role_choices, blank=True)
+    channels = models.JSONField(_("channels"), default=list)
+    subject_template = models.CharField(_("subject"), max_length=255)
+    body_template = models.TextField(_("text"))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("notification rule")
+        verbose_name_plural = _("notification rules")
+        ordering = ["topic", "id"]
+        indexes = [
+            # Dispatch asks, per event, for the active rules of one topic.
+            models.Index(
+                fields=["topic"], condition=models.Q(is_active=True), name="notif_rule_active_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(audience="role") & ~models.Q(role=""))
+                | (~models.Q(audience="role") & models.Q(role="")),
+                name="notif_rule_role_iff_role_audience",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.topic} → {self.get_audience_display()}"
+
+    @property
+    def audience_key(self) -> str:
+        """The audience as `notifications.recipients` names it."""
+        return f"role:{self.role}" if self.audience == self.Audience.ROLE else self.audience
+
+
+class NotificationRuleRevision(models.Model):
+    """One change of a rule: who, when, and its values before and after."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        CHANGED = "changed", _("Changed")
+        DEACTIVATED = "deactivated", _("Deactivated")
+
+    rule = models.ForeignKey(
+        NotificationRule,
+        verbose_name=_("notification rule"),
+        on_delete=models.CASCADE,
+        related_name="revisions",
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    changed_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), default=dict)
+
+    class Meta:
+        verbose_name = _("notification rule revision")
+        verbose_name_plural = _("notification rule revisions")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.rule_id} {self.get_action_display()} {self.changed_at:%Y-%m-%d %H:%M}"

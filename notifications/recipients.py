@@ -6,6 +6,9 @@ from django.contrib.auth import get_user_model
 
 from accounts.roles import Role
 
+# An audience "role:<name>" is every active member of that role (notification rules).
+ROLE_PREFIX = "role:"
+
 
 @dataclass(frozen=True)
 class Recipient:
@@ -22,6 +25,11 @@ def _of_user(user) -> Recipient | None:
     if user is None or not user.is_active:
         return None
     return Recipient(user=user, email=user.email, language=user.language or "ru")
+
+
+def _of_role(role: str) -> list[Recipient]:
+    members = get_user_model().objects.filter(groups__name=role, is_active=True)
+    return [r for r in (_of_user(user) for user in members) if r]
 
 
 def recipients_for(audience: str, order, payload: dict | None = None) -> list[Recipient]:
@@ -41,6 +49,7 @@ def recipients_for(audience: str, order, payload: dict | None = None) -> list[Re
         recipient = _of_user(order.manager or order.customer.manager)
         return [recipient] if recipient else []
     if audience == "director":
-        directors = get_user_model().objects.filter(groups__name=Role.DIRECTOR, is_active=True)
-        return [r for r in (_of_user(user) for user in directors) if r]
+        return _of_role(Role.DIRECTOR)
+    if audience.startswith(ROLE_PREFIX):
+        return _of_role(audience.removeprefix(ROLE_PREFIX))
     return []

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portals.admin import views, workflows
+from portals.admin import notifications, views, workflows
 
 app_name = "portals_admin"
 
@@ -10,4 +10,22 @@ urlpatterns = [
     path("workflows/new/", workflows.workflow_edit, name="workflow_new"),
     path("workflows/<int:pk>/", workflows.workflow_edit, name="workflow_edit"),
     path("workflows/<int:pk>/history/", workflows.workflow_history, name="workflow_history"),
+    path("notifications/", notifications.rule_list, name="notification_rule_list"),
+    path("notifications/new/", notifications.rule_new, name="notification_rule_new"),
+    path("notifications/<int:pk>/", notifications.rule_edit, name="notification_rule_edit"),
+    path(
+        "notifications/<int:pk>/preview/",
+        notifications.rule_preview_page,
+        name="notification_rule_preview",
+    ),
+    path(
+        "notifications/<int:pk>/deactivate/",
+        notifications.rule_deactivate,
+        name="notification_rule_deactivate",
+    ),
+    path(
+        "notifications/<int:pk>/history/",
+        notifications.rule_history,
+        name="notification_rule_history",
+    ),
 ]
