@@ -1,11 +1,14 @@
 from django.urls import path
 
-from portals.admin import notifications, views, workflows
+from portals.admin import notifications, users, views, workflows
 
 app_name = "portals_admin"
 
 urlpatterns = [
     path("", views.AdminHomeView.as_view(), name="home"),
+    path("users/", users.user_list, name="user_list"),
+    path("users/invite/", users.user_new, name="user_new"),
+    path("users/<int:pk>/", users.user_edit, name="user_edit"),
     path("workflows/", workflows.workflow_list, name="workflow_list"),
     path("workflows/new/", workflows.workflow_edit, name="workflow_new"),
     path("workflows/<int:pk>/", workflows.workflow_edit, name="workflow_edit"),
