@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -252,3 +253,37 @@ class SpecialOffer(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class CatalogImport(models.Model):
+    """An uploaded CSV file kept between its preview and its application.
+
+    Kept in the database rather than the session or a worker's memory: the preview and
+    the "Apply" request may reach different processes, and the row records who changed
+    the catalog from which file.
+    """
+
+    class Kind(models.TextChoices):
+        ITEMS = "items", _("Items")
+        CATEGORIES = "categories", _("Categories")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    content = models.TextField(_("content"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("catalog import")
+        verbose_name_plural = _("catalog imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.file_name

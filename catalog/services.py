@@ -1,7 +1,12 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from treebeard.exceptions import InvalidMoveToDescendant
 
-from catalog.models import Item
+from catalog.models import Category, Item
+
+# Treebeard fills these when it places the node; validating them before would fail.
+_TREE_FIELDS = ["path", "depth", "numchild"]
 
 
 def _item_save(item: Item, fields: dict) -> Item:
@@ -43,3 +48,50 @@ def item_upsert(*, external_id: str, fields: dict, by=None) -> tuple[Item, bool]
             if attempt or not Item.objects.filter(external_id=external_id).exists():
                 raise
     raise AssertionError("unreachable")
+
+
+def category_create(*, fields: dict, parent: Category | None = None, by=None) -> Category:
+    """A new category under `parent` (a root without one); raises ValidationError naming fields."""
+    category = Category(**fields)
+    category.full_clean(exclude=_TREE_FIELDS)
+    if parent is None:
+        return Category.objects.add_root(instance=category)
+    return Category.objects.add_child(Category.objects.get(pk=parent.pk), instance=category)
+
+
+def category_update(
+    *, category: Category, fields: dict, parent: Category | None = None, by=None
+) -> Category:
+    """Change `fields` and put the category (with its subtree) under `parent`.
+
+    The node is moved when its parent or its name changed: siblings are kept sorted by
+    name, so a rename may change its place. A parent inside its own subtree is refused.
+    """
+    with transaction.atomic():
+        locked = Category.objects.select_for_update().get(pk=category.pk)
+        renamed = "name" in fields and fields["name"] != locked.name
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.full_clean(exclude=_TREE_FIELDS)
+        locked.save()
+        current_parent_path = locked.path[: -Category.steplen]
+        target = Category.objects.get(pk=parent.pk) if parent is not None else None
+        moved = (target.path if target else "") != current_parent_path
+        if moved or renamed:
+            _category_place(locked, target)
+        locked.refresh_from_db()
+        return locked
+
+
+def _category_place(category: Category, parent: Category | None) -> None:
+    try:
+        if parent is None:
+            Category.objects.move(
+                category, Category.objects.get_first_root_node(), "sorted-sibling"
+            )
+        else:
+            Category.objects.move(category, parent, "sorted-child")
+    except InvalidMoveToDescendant as error:
+        raise ValidationError(
+            {"parent": _("A category cannot be placed inside itself or its subcategories.")}
+        ) from error

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portals.admin import notifications, users, views, workflows
+from portals.admin import api_keys, catalog, notifications, users, views, workflows
 
 app_name = "portals_admin"
 
@@ -9,6 +9,21 @@ urlpatterns = [
     path("users/", users.user_list, name="user_list"),
     path("users/invite/", users.user_new, name="user_new"),
     path("users/<int:pk>/", users.user_edit, name="user_edit"),
+    path("catalog/", catalog.catalog_csv, name="catalog_csv"),
+    path("catalog/export/<slug:kind>.csv", catalog.catalog_export, name="catalog_export"),
+    path(
+        "catalog/imports/<int:pk>/",
+        catalog.catalog_import_preview_page,
+        name="catalog_import_preview",
+    ),
+    path(
+        "catalog/imports/<int:pk>/apply/",
+        catalog.catalog_import_apply_view,
+        name="catalog_import_apply",
+    ),
+    path("api-keys/", api_keys.api_key_list, name="api_key_list"),
+    path("api-keys/new/", api_keys.api_key_new, name="api_key_new"),
+    path("api-keys/<int:pk>/revoke/", api_keys.api_key_revoke, name="api_key_revoke"),
     path("workflows/", workflows.workflow_list, name="workflow_list"),
     path("workflows/new/", workflows.workflow_edit, name="workflow_new"),
     path("workflows/<int:pk>/", workflows.workflow_edit, name="workflow_edit"),

@@ -1,0 +1,221 @@
+"""CSV import of the catalog: upload, preview (a dry run) and apply, all or nothing.
+
+Rows are written through the same services as the API and the admin (`catalog.services`),
+so a row is validated exactly as there. The preview runs the very same writes inside a
+transaction it rolls back: what it reports is what "Apply" would do, including clashes
+with rows elsewhere in the file or with existing data.
+"""
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.csv_io import CsvRow, category_fields, decode_upload, item_fields, read_rows
+from catalog.models import CatalogImport, Category, Item
+from catalog.services import category_create, category_update, item_create, item_update
+
+CREATE, UPDATE, UNCHANGED, REJECTED = "create", "update", "unchanged", "rejected"
+
+
+class CatalogImportError(Exception):
+    pass
+
+
+@dataclass
+class RowResult:
+    line: int
+    key: str
+    action: str
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class ImportReport:
+    results: list[RowResult] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counted = Counter(result.action for result in self.results)
+        return {action: counted[action] for action in (CREATE, UPDATE, UNCHANGED, REJECTED)}
+
+    def of(self, action: str) -> list[RowResult]:
+        return [result for result in self.results if result.action == action]
+
+    @property
+    def rejected(self) -> list[RowResult]:
+        return self.of(REJECTED)
+
+
+def catalog_import_upload(*, kind: str, file_name: str, data: bytes, by) -> CatalogImport:
+    """Keep an uploaded file for its preview; raises CsvFileError for an unreadable one.
+
+    The header is checked now, so a file with wrong columns is refused at once.
+    """
+    text = decode_upload(data)
+    read_rows(text, kind)
+    return CatalogImport.objects.create(
+        kind=kind, file_name=file_name[:255], content=text, uploaded_by=by
+    )
+
+
+def catalog_import_preview(*, catalog_import: CatalogImport) -> ImportReport:
+    return _run(catalog_import, by=catalog_import.uploaded_by, apply=False)
+
+
+def catalog_import_apply(*, catalog_import: CatalogImport, by) -> ImportReport:
+    """Write every row in one transaction, or none when any row is rejected.
+
+    The import row is locked first, so a double-clicked "Apply" runs once; the second
+    gets CatalogImportError. `applied_at` and the counts are saved only on success.
+    """
+    with transaction.atomic():
+        locked = CatalogImport.objects.select_for_update().get(pk=catalog_import.pk)
+        if locked.applied_at is not None:
+            raise CatalogImportError(_("This file has already been applied."))
+        report = _run(locked, by=by, apply=True)
+        if not report.rejected:
+            locked.applied_at = timezone.now()
+            locked.summary = report.counts
+            locked.save(update_fields=["applied_at", "summary"])
+    return report
+
+
+def _run(catalog_import: CatalogImport, *, by, apply: bool) -> ImportReport:
+    rows = read_rows(catalog_import.content, catalog_import.kind)
+    is_items = catalog_import.kind == CatalogImport.Kind.ITEMS
+    run = _import_items if is_items else _import_categories
+    with transaction.atomic():
+        report = run(rows, by=by)
+        if not apply or report.rejected:
+            transaction.set_rollback(True)
+    return report
+
+
+def _import_items(rows: list[CsvRow], *, by) -> ImportReport:
+    report = ImportReport()
+    categories = {category.slug: category for category in Category.objects.all()}
+    existing = Item.objects.in_bulk(
+        [row.cells["sku"] for row in rows if row.cells.get("sku")], field_name="sku"
+    )
+    first_lines: dict[str, int] = {}
+    for row in rows:
+        sku = row.cells.get("sku", "")
+        fields, errors = item_fields(row.cells, categories)
+        errors = {**row.errors, **errors}
+        if sku in first_lines:
+            errors["sku"] = [
+                _("This SKU is already on line %(line)s.") % {"line": first_lines[sku]}
+            ]
+        elif sku:
+            first_lines[sku] = row.line
+        if errors:
+            report.results.append(RowResult(row.line, sku, REJECTED, errors))
+            continue
+        item = existing.get(sku)
+        if item is not None and _unchanged(item, fields):
+            report.results.append(RowResult(row.line, sku, UNCHANGED))
+            continue
+        report.results.append(
+            _write(
+                row,
+                sku,
+                lambda item=item, fields=fields: (
+                    item_create(fields=fields, by=by)
+                    if item is None
+                    else item_update(item=item, fields=fields, by=by)
+                ),
+                CREATE if item is None else UPDATE,
+            )
+        )
+    return report
+
+
+def _import_categories(rows: list[CsvRow], *, by) -> ImportReport:
+    report = ImportReport()
+    first_lines: dict[str, int] = {}
+    for row in rows:
+        slug = row.cells.get("slug", "")
+        fields, errors = category_fields(row.cells)
+        errors = {**row.errors, **errors}
+        if slug in first_lines:
+            errors["slug"] = [
+                _("This slug is already on line %(line)s.") % {"line": first_lines[slug]}
+            ]
+        elif slug:
+            first_lines[slug] = row.line
+        # Read afresh on every row: moving a category rewrites the paths of its subtree.
+        category = Category.objects.filter(slug=slug).first() if slug else None
+        parent = _current_parent(category)
+        parent_slug = row.cells.get("parent")
+        if parent_slug == "":
+            parent = None
+        elif parent_slug is not None:
+            parent = Category.objects.filter(slug=parent_slug).first()
+            if parent is None:
+                errors["parent"] = [
+                    _("No category with slug “%(slug)s” above this row.") % {"slug": parent_slug}
+                ]
+        if errors:
+            report.results.append(RowResult(row.line, slug, REJECTED, errors))
+            continue
+        if (
+            category is not None
+            and _unchanged(category, fields)
+            and (_path_of(parent) == category.path[: -Category.steplen])
+        ):
+            report.results.append(RowResult(row.line, slug, UNCHANGED))
+            continue
+        report.results.append(
+            _write(
+                row,
+                slug,
+                lambda category=category, fields=fields, parent=parent: (
+                    category_create(fields=fields, parent=parent, by=by)
+                    if category is None
+                    else category_update(category=category, fields=fields, parent=parent, by=by)
+                ),
+                CREATE if category is None else UPDATE,
+            )
+        )
+    return report
+
+
+def _write(row: CsvRow, key: str, write: Callable, action: str) -> RowResult:
+    try:
+        # A savepoint per row: a refused row leaves nothing of itself behind, and the
+        # rows after it are still checked, so the preview lists every problem at once.
+        with transaction.atomic():
+            write()
+    except ValidationError as error:
+        errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+        return RowResult(row.line, key, REJECTED, errors)
+    except IntegrityError:
+        return RowResult(
+            row.line, key, REJECTED, {"__all__": [_("Conflicts with data already stored.")]}
+        )
+    return RowResult(row.line, key, action)
+
+
+def _unchanged(instance, fields: dict) -> bool:
+    for name, value in fields.items():
+        if name == "category":
+            if instance.category_id != (value.pk if value else None):
+                return False
+        elif getattr(instance, name) != value:
+            return False
+    return True
+
+
+def _current_parent(category: Category | None) -> Category | None:
+    if category is None or category.depth <= 1:
+        return None
+    return Category.objects.get(path=category.path[: -Category.steplen])
+
+
+def _path_of(category: Category | None) -> str:
+    return category.path if category is not None else ""

@@ -1,0 +1,173 @@
+"""Catalog CSV files in the admin portal: export, then upload, preview and apply an import."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from catalog.csv_io import (
+    COLUMNS,
+    MAX_UPLOAD_BYTES,
+    CsvFileError,
+    category_export_rows,
+    csv_text,
+    item_export_rows,
+)
+from catalog.imports import (
+    CREATE,
+    REJECTED,
+    UPDATE,
+    CatalogImportError,
+    ImportReport,
+    catalog_import_apply,
+    catalog_import_preview,
+    catalog_import_upload,
+)
+from catalog.models import CatalogImport
+from core.portals import ADMIN_PORTAL_PERMISSION
+
+catalog_readers = permission_required(
+    (ADMIN_PORTAL_PERMISSION, "catalog.view_item", "catalog.view_category"),
+    raise_exception=True,
+)
+catalog_importers = permission_required(
+    (
+        ADMIN_PORTAL_PERMISSION,
+        "catalog.add_item",
+        "catalog.change_item",
+        "catalog.add_category",
+        "catalog.change_category",
+    ),
+    raise_exception=True,
+)
+CHANGES = (CREATE, UPDATE)
+EXPORTS = {"items": item_export_rows, "categories": category_export_rows}
+
+
+class CatalogUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("What the file holds"), choices=CatalogImport.Kind)
+    file = forms.FileField(label=gettext_lazy("CSV file"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s; split it into several.")
+                % {"size": filesizeformat(MAX_UPLOAD_BYTES)}
+            )
+        return upload
+
+
+@require_GET
+@login_required
+@catalog_readers
+def catalog_export(request, kind):
+    if kind not in EXPORTS:
+        raise Http404(kind)
+    response = HttpResponse(csv_text(EXPORTS[kind]()), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kind}.csv"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@catalog_importers
+def catalog_csv(request):
+    """The import page: the upload form, the columns of each file and the export links."""
+    form = CatalogUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            catalog_import = catalog_import_upload(
+                kind=form.cleaned_data["kind"],
+                file_name=upload.name,
+                data=upload.read(),
+                by=request.user,
+            )
+        except CsvFileError as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("portals_admin:catalog_import_preview", pk=catalog_import.pk)
+    recent = CatalogImport.objects.filter(applied_at__isnull=False).select_related("uploaded_by")
+    return render(
+        request,
+        "portals/admin/catalog_csv.html",
+        {
+            "form": form,
+            "item_columns": COLUMNS["items"],
+            "category_columns": COLUMNS["categories"],
+            "recent": recent[:10],
+        },
+    )
+
+
+@require_GET
+@login_required
+@catalog_importers
+def catalog_import_preview_page(request, pk):
+    catalog_import = _own_import(request, pk)
+    report = (
+        None if catalog_import.applied_at else catalog_import_preview(catalog_import=catalog_import)
+    )
+    return _render_preview(request, catalog_import, report)
+
+
+@require_POST
+@login_required
+@catalog_importers
+def catalog_import_apply_view(request, pk):
+    catalog_import = _own_import(request, pk)
+    try:
+        report = catalog_import_apply(catalog_import=catalog_import, by=request.user)
+    except (CatalogImportError, CsvFileError) as error:
+        messages.error(request, str(error))
+        return redirect("portals_admin:catalog_import_preview", pk=pk)
+    if report.rejected:
+        messages.error(request, _("Some rows are rejected, so nothing was changed."))
+        return _render_preview(request, catalog_import, report, status=422)
+    counts = report.counts
+    messages.success(
+        request,
+        _("Import applied: %(create)s created, %(update)s updated, %(unchanged)s unchanged.")
+        % counts,
+    )
+    return redirect("portals_admin:catalog_csv")
+
+
+def _own_import(request, pk) -> CatalogImport:
+    # An upload is its uploader's until applied: another admin uploads their own file.
+    return get_object_or_404(CatalogImport, pk=pk, uploaded_by=request.user)
+
+
+def _render_preview(request, catalog_import, report: ImportReport | None, status=200):
+    rejected = [
+        {
+            "line": result.line,
+            "key": result.key,
+            "errors": [
+                (_("row") if column == "__all__" else column, column_messages)
+                for column, column_messages in result.errors.items()
+            ],
+        }
+        for result in (report.of(REJECTED) if report else [])
+    ]
+    return render(
+        request,
+        "portals/admin/catalog_import_preview.html",
+        {
+            "catalog_import": catalog_import,
+            "report": report,
+            "counts": report.counts if report else catalog_import.summary,
+            "rejected": rejected,
+            # The first rows only: a long list helps nobody, the counts say the rest.
+            "changes": [
+                result for result in (report.results if report else []) if result.action in CHANGES
+            ][:500],
+        },
+        status=status,
+    )
