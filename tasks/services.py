@@ -172,6 +172,8 @@ def tasks_create_for_stage_entry(order, event) -> list[Task]:
             workflow_id=order.workflow_id, state=event.to_state, is_active=True
         ).select_related("user")
     )
+    if not rules:
+        return []  # the common case: no savepoint round trips for nothing
     created = []
     with transaction.atomic():
         for rule in rules:
