@@ -74,6 +74,9 @@ def message_post(*, order: Order, author, body: str) -> OrderMessage:
         raise OrderPermissionError()
     text = _text(body, field="body", required=True)
     with transaction.atomic():
+        # One writer per order at a time: ids are then given in commit order, so a poll
+        # asking for "after id N" can never skip a message committed late.
+        Order.objects.select_for_update(of=("self",)).filter(pk=order.pk).values("pk").get()
         message = OrderMessage.objects.create(
             order=order, author=author, is_from_client=is_from_client, body=text
         )
