@@ -233,3 +233,16 @@ def test_the_editor_shows_the_diagram_and_rules(admin_client, django_assert_max_
     assert "Позвонить" in page
     listing = admin_client.get("/admin-portal/workflows/").content.decode()
     assert b2b.name in listing
+
+
+@pytest.mark.parametrize("extra", [0, 20])
+def test_the_workflow_list_costs_the_same_for_many_workflows(
+    admin_client, extra, django_assert_max_num_queries
+):
+    for number in range(extra):
+        Workflow.objects.create(name=f"Процесс {number}", kind=OrderKind.SERVICE)
+
+    with django_assert_max_num_queries(6):
+        page = admin_client.get("/admin-portal/workflows/").content.decode()
+
+    assert page.count("/history/") == Workflow.objects.count()

@@ -171,3 +171,19 @@ def test_the_account_page_shows_statement_offers_and_service(
     assert "Неделя полок" in page
     assert "01.05.2030" in page
     assert 'data-testid="balance"' in page
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_the_support_list_costs_the_same_for_many_requests(
+    client, contact, count, django_assert_max_num_queries
+):
+    for number in range(count):
+        OrderFactory(
+            customer=contact.customer, kind=OrderKind.SUPPORT, state=State.NEW, subject=f"№{number}"
+        )
+
+    # Session, user, permissions, the count and the page: the same for 3 or 40.
+    with django_assert_max_num_queries(7):
+        page = client.get("/client/support/").content.decode()
+
+    assert page.count('href="/client/orders/') >= min(count, 20)
