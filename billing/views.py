@@ -57,7 +57,12 @@ def payment_begin(request, pk):
         raise Http404("No such payment method")
     invoice = None
     if request.POST.get("invoice"):
-        invoice = Invoice.objects.filter(order=order, pk=request.POST["invoice"]).first()
+        invoice_id = request.POST["invoice"]
+        invoice = (
+            Invoice.objects.filter(order=order, pk=invoice_id).first()
+            if invoice_id.isdigit()
+            else None
+        )
         if invoice is None:
             raise Http404("No such invoice")
     try:

@@ -201,3 +201,13 @@ def test_the_order_pages_cost_the_same_with_many_payments(
     client.force_login(client_contact.user)
     with django_assert_max_num_queries(16):
         assert client.get(f"/client/orders/{order.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("invoice", ["abc", "99999", "1e3"])
+def test_a_bad_invoice_id_is_404_not_an_error(client, client_contact, order_at_payment, invoice):
+    order = order_at_payment()
+    client.force_login(client_contact.user)
+
+    response = client.post(reverse("billing:pay", args=[order.pk]), {"invoice": invoice})
+
+    assert response.status_code == 404
