@@ -16,6 +16,7 @@ from accounts.registration import (
     registration_confirm,
     registration_confirmation_send,
 )
+from core.form_errors import form_add_errors
 from customers.models import Customer
 
 
@@ -64,9 +65,7 @@ def register(request):
         try:
             user = client_register(**form.cleaned_data, language=get_language()[:2])
         except ValidationError as error:
-            for field, field_messages in error.message_dict.items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, message)
+            form_add_errors(form, error.message_dict)
         else:
             registration_confirmation_send(user)
             return render(request, "accounts/register_sent.html", {"email": user.email})

@@ -10,21 +10,16 @@ The caller holds the order's row lock and the transaction.
 
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from customers.models import LedgerEntry
+from customers.selectors import customer_balance
 from customers.services import ledger_entry_post
 from orders.errors import OrderValidationError
 from orders.models import Invoice, Order, Payment, Refund
 
 ZERO = Decimal("0.00")
 FROM_LEDGER = (Payment.Method.BALANCE, Payment.Method.BONUS)
-
-
-def ledger_balance(customer, account: str) -> Decimal:
-    total = customer.ledger_entries.filter(account=account).aggregate(total=Sum("amount"))
-    return total["total"] or ZERO
 
 
 def outstanding(order: Order) -> Decimal:
@@ -37,7 +32,7 @@ def check_ledger_funds(order: Order, amount: Decimal, method: str) -> None:
     account = LedgerEntry.Account.BONUS if bonus else LedgerEntry.Account.MONEY
     if amount > outstanding(order):
         raise OrderValidationError({"amount": [_("The amount is more than the order still owes.")]})
-    if amount > ledger_balance(order.customer, account):
+    if amount > customer_balance(customer=order.customer, account=account):
         message = (
             _("Not enough bonus points.")
             if bonus

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conversations.models import BODY_MAX_LENGTH, RATING_MAX, RATING_MIN
 from conversations.selectors import messages_for_order
+from core.form_errors import form_add_errors
 from orders.errors import OrderError, OrderValidationError
 
 POLL_SECONDS = 10
@@ -41,9 +42,7 @@ class FeedbackForm(forms.Form):
 def form_add_service_error(form: forms.Form, error: OrderError) -> None:
     """Put a service's refusal on the form: on the field it names, else above the form."""
     if isinstance(error, OrderValidationError):
-        for field, field_messages in error.errors.items():
-            for message in field_messages:
-                form.add_error(field if field in form.fields else None, message)
+        form_add_errors(form, error.errors)
         return
     for message in error.messages:
         form.add_error(None, str(message))

@@ -8,8 +8,8 @@ from billing.documents.generate import DocumentSpec, documents_available
 from billing.providers import providers_available
 from billing.services import amount_due_now
 from customers.models import LedgerEntry
+from customers.selectors import customer_balance
 from orders.models import Invoice, Order, Payment
-from orders.money import ledger_balance
 
 ZERO = Decimal("0.00")
 
@@ -55,9 +55,11 @@ def order_money(order: Order, user) -> OrderMoney:
     )
     workflow = order.workflow
     if due_now > 0 and (workflow is None or workflow.allow_balance_payment):
-        summary.balance = ledger_balance(order.customer, LedgerEntry.Account.MONEY)
+        summary.balance = customer_balance(
+            customer=order.customer, account=LedgerEntry.Account.MONEY
+        )
         summary.balance_payable = min(max(summary.balance, ZERO), due_now)
     if due_now > 0 and workflow is not None and workflow.allow_bonus_payment:
-        summary.bonus = ledger_balance(order.customer, LedgerEntry.Account.BONUS)
+        summary.bonus = customer_balance(customer=order.customer, account=LedgerEntry.Account.BONUS)
         summary.bonus_payable = min(max(summary.bonus, ZERO), due_now)
     return summary

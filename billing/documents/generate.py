@@ -20,7 +20,7 @@ from weasyprint import HTML
 
 from billing.documents.words import amount_in_words
 from billing.models import CompanyProfile, Document
-from orders.errors import OrderError
+from orders.errors import OrderTransitionError
 from orders.lifecycle import State
 from orders.models import Invoice, Order, Quote
 
@@ -29,8 +29,8 @@ CENT = Decimal("0.01")
 AFTER_CONTRACT = (State.PAYMENT, State.PRODUCTION, State.DELIVERY, State.CLOSED, State.SERVICE)
 
 
-class DocumentUnavailableError(OrderError):
-    pass
+class DocumentUnavailableError(OrderTransitionError):
+    """Cannot be made now (no company details yet): the API answers 409, portals a message."""
 
 
 @dataclass(frozen=True)

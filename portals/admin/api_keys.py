@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.roles import STAFF_ROLES
 from api.models import ApiClient, Scope
 from api.services import api_client_create, api_client_revoke
+from core.form_errors import form_add_errors
 from core.portals import ADMIN_PORTAL_PERMISSION
 
 key_viewers = permission_required(
@@ -76,9 +77,7 @@ def api_key_new(request):
                 by=request.user,
             )
         except ValidationError as error:
-            for field, field_messages in error.message_dict.items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, message)
+            form_add_errors(form, error.message_dict)
         else:
             # Rendered into this response only, never stored, logged or put in a message
             # (messages may travel in a cookie); never_cache keeps it out of caches too.

@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.form_errors import form_add_errors
 from core.portals import ADMIN_PORTAL_PERMISSION
 from notifications.messages import builtin_messages
 from notifications.models import NotificationRule
@@ -124,9 +125,7 @@ def _form_page(request, *, rule: NotificationRule | None, initial: dict):
                 messages.success(request, _("The notification rule is saved."))
                 return redirect("portals_admin:notification_rule_edit", pk=saved.pk)
         except NotificationRuleError as error:
-            for field, field_messages in error.errors.items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, message)
+            form_add_errors(form, error.errors)
     return render(request, "portals/admin/notification_form.html", context)
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import User
 from accounts.roles import Role
 from accounts.staff import user_active_set, user_invite, user_roles_set
+from core.form_errors import form_add_errors
 from core.portals import ADMIN_PORTAL_PERMISSION
 
 user_admins = permission_required(
@@ -41,9 +42,7 @@ class RolesForm(forms.Form):
 
 
 def _apply_errors(form, error: ValidationError):
-    for field, field_messages in error.message_dict.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
+    form_add_errors(form, error.message_dict)
 
 
 @require_GET

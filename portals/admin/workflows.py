@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.form_errors import form_add_errors
 from core.portals import ADMIN_PORTAL_PERMISSION
 from orders.errors import OrderError, OrderValidationError
 from orders.lifecycle import State
@@ -119,10 +120,7 @@ def workflow_edit(request, pk=None):
                 also=lambda saved: _save_rules(rules, saved),
             )
         except OrderValidationError as error:
-            for field, field_messages in error.errors.items():
-                target = None if field == "__all__" or field not in form.fields else field
-                for message in field_messages:
-                    form.add_error(target, message)
+            form_add_errors(form, error.errors)
         except OrderError as error:
             messages.error(request, str(error))
         else:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.form_errors import form_add_errors
 from customers.selectors import customer_for_user
 from orders.errors import OrderError, OrderValidationError
 from orders.lifecycle import OrderKind
@@ -83,9 +84,7 @@ def ticket_new(request):
                 related_order=data["related_order"],
             )
         except OrderValidationError as error:
-            for field, field_messages in error.errors.items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, message)
+            form_add_errors(form, error.errors)
         except OrderError as error:
             report_order_error(request, error)
         else:

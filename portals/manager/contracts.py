@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from billing.documents.signed import signed_contract_attach
+from core.form_errors import form_add_errors
 from orders.errors import OrderError, OrderValidationError
 from orders.selectors import order_get_for_user
 from portals.manager.money import money_staff
@@ -52,9 +53,7 @@ def order_contract_signed(request, pk):
                 else None,
             )
         except OrderValidationError as error:
-            for field, field_messages in error.errors.items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, message)
+            form_add_errors(form, error.errors)
         except OrderError as error:
             report_order_error(request, error)
             return redirect("portals_manager:order_page", pk=pk)

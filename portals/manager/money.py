@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from billing.services import refund_issue
+from core.form_errors import form_add_errors
 from core.portals import MANAGER_PORTAL_PERMISSION
 from orders.errors import OrderError, OrderValidationError
 from orders.selectors import order_get_for_user
@@ -39,9 +40,7 @@ def order_money_forms(request, order, **bound) -> dict:
 
 def _page_with_errors(request, order, form_name, form, error: OrderError):
     if isinstance(error, OrderValidationError):
-        for field, field_messages in error.errors.items():
-            for message in field_messages:
-                form.add_error(field if field in form.fields else None, message)
+        form_add_errors(form, error.errors)
     else:
         report_order_error(request, error)
         return redirect("portals_manager:order_page", pk=order.pk)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.form_errors import form_add_errors
 from orders.errors import OrderError, OrderValidationError
 from orders.models import Quote, QuoteTemplate
 from orders.selectors import order_get_for_user
@@ -125,10 +126,9 @@ def order_price_quote(request, pk, quote_id):
             )
             return redirect("portals_manager:order_page", pk=pk)
     if error is not None:
-        for field, field_messages in error.errors.items():
-            name = field.replace("discounts.", "discount_")
-            for message in field_messages:
-                form.add_error(name if name in form.fields else None, message)
+        form_add_errors(
+            form, error.errors, rename=lambda field: field.replace("discounts.", "discount_")
+        )
     from portals.manager.orders import order_page_response  # the page imports this module
 
     return order_page_response(request, order, quote_form=form)

@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.form_errors import form_add_errors
 from core.portals import MANAGER_PORTAL_PERMISSION
 from orders.selectors import order_get_for_user, order_list_for_user
 from portals.manager.task_forms import OrderTaskForm, TaskForm, TaskReassignForm
@@ -54,9 +55,7 @@ def _back(request) -> str:
 
 
 def _form_errors(form, error: TaskValidationError) -> None:
-    for field, field_messages in error.errors.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
+    form_add_errors(form, error.errors)
 
 
 @require_GET

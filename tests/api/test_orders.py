@@ -541,3 +541,16 @@ def test_the_documents_are_listed_and_downloadable_as_pdf(manager_api, catalog, 
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert_problem(manager_api.get(f"/api/v1/orders/{order.pk}/documents/act-1/"), 404)
+
+
+def test_a_document_without_company_details_is_a_409_problem(
+    manager_api, catalog, settings, tmp_path
+):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    created = manager_api.post("/api/v1/orders/", order_body(), format="json").json()
+    invoice = invoice_issue(order=Order.objects.get(pk=created["id"]), kind="final", by=None)
+
+    response = manager_api.get(f"/api/v1/orders/{created['id']}/documents/invoice-{invoice.pk}/")
+
+    body = assert_problem(response, 409)
+    assert "Company details are not set up yet" in body["detail"]

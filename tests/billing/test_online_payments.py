@@ -9,9 +9,9 @@ from django.urls import reverse
 from billing.models import GatewayNotification, OnlinePayment
 from billing.services import PaymentUnavailableError, online_payment_start, refund_issue
 from customers.models import LedgerEntry
+from customers.selectors import customer_balance
 from orders.lifecycle import State
 from orders.models import Invoice, Order, Payment
-from orders.money import ledger_balance
 from orders.services import invoice_issue
 
 pytestmark = pytest.mark.django_db
@@ -214,4 +214,6 @@ def test_a_card_refund_goes_back_through_the_gateway_and_reverses_the_overpaymen
         fake_gateway.payments[attempt.provider_payment_id]["refunded_amount"]["value"] == "500.00"
     )
     assert Order.objects.get(pk=order.pk).amount_paid() == order.total - Decimal("500.00")
-    assert ledger_balance(order.customer, LedgerEntry.Account.MONEY) == Decimal("0.00")
+    assert customer_balance(customer=order.customer, account=LedgerEntry.Account.MONEY) == Decimal(
+        "0.00"
+    )

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from customers.models import LedgerEntry
+from customers.selectors import customer_balance
 from orders.lifecycle import State
 from orders.models import Invoice, Order, Payment, Refund
-from orders.money import ledger_balance
 from orders.services import invoice_issue, payment_record
 from tests.factories import LedgerEntryFactory
 
@@ -78,8 +78,8 @@ def test_the_client_pays_with_balance_and_bonus_points_where_allowed(
         (Payment.Method.BALANCE, Decimal("1000.00")),
         (Payment.Method.BONUS, Decimal("500.00")),
     ]
-    assert ledger_balance(customer, LedgerEntry.Account.MONEY) == Decimal("0.00")
-    assert ledger_balance(customer, LedgerEntry.Account.BONUS) == Decimal("0.00")
+    assert customer_balance(customer=customer, account=LedgerEntry.Account.MONEY) == Decimal("0.00")
+    assert customer_balance(customer=customer, account=LedgerEntry.Account.BONUS) == Decimal("0.00")
     assert Order.objects.get(pk=order.pk).state == State.PAYMENT  # 17,501.00 still due
 
 
@@ -134,7 +134,9 @@ def test_the_manager_issues_an_invoice_records_a_payment_and_refunds_it(
     assert f"invoice-{invoice.pk}" in page
     refund = Refund.objects.get()
     assert (refund.amount, refund.reason) == (Decimal("99.50"), "Переплата")
-    assert ledger_balance(order.customer, LedgerEntry.Account.MONEY) == Decimal("0.00")
+    assert customer_balance(customer=order.customer, account=LedgerEntry.Account.MONEY) == Decimal(
+        "0.00"
+    )
 
 
 def test_a_payment_form_with_a_missing_amount_comes_back_marked(manager_client, order_at_payment):

@@ -1,5 +1,6 @@
 """A client downloads the quote PDF, then pays by card on the (fake) gateway's page."""
 
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -90,7 +91,8 @@ def test_client_downloads_the_quote_and_pays_the_prepayment_by_card(
         assert order.number in text
         assert "Пятьдесят тысяч рублей 00 копеек" in text
 
-    expect(page.get_by_test_id("due-now")).to_contain_text("15")
+    # 30% of 50 000: the agreed prepayment, not the whole order.
+    expect(page.get_by_test_id("due-now")).to_have_text(re.compile(r"15\s000,00"))
     page.get_by_test_id("pay-card").click()
     expect(page.locator("#amount")).to_have_text("15000.00 RUB")
     page.get_by_role("button", name="Pay 15000.00 RUB").click()

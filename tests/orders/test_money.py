@@ -6,10 +6,10 @@ import pytest
 
 from accounts.roles import Role
 from customers.models import LedgerEntry
+from customers.selectors import customer_balance
 from orders.errors import OrderPermissionError, OrderValidationError
 from orders.lifecycle import DeliveryStatus, PaymentTerms, State
 from orders.models import Invoice, Order, Payment, Refund
-from orders.money import ledger_balance
 from orders.services import invoice_issue, payment_record, payment_refund
 from tests.factories import ContactFactory, LedgerEntryFactory
 from tests.orders.factories import OrderFactory, WorkflowFactory
@@ -36,7 +36,7 @@ def _order(percent="100", total="1000.00", **kwargs):
 
 
 def _money(customer):
-    return ledger_balance(customer, LedgerEntry.Account.MONEY)
+    return customer_balance(customer=customer, account=LedgerEntry.Account.MONEY)
 
 
 def test_half_prepaid_on_half_terms_starts_production_and_the_final_invoice_is_the_rest(manager):
@@ -188,7 +188,9 @@ def test_bonus_points_pay_only_where_the_workflow_allows(manager):
     order.workflow.save()
     payment_record(order=order, amount="100", by=manager, method=Payment.Method.BONUS)
 
-    assert ledger_balance(order.customer, LedgerEntry.Account.BONUS) == Decimal("0.00")
+    assert customer_balance(customer=order.customer, account=LedgerEntry.Account.BONUS) == Decimal(
+        "0.00"
+    )
     assert Order.objects.get(pk=order.pk).amount_paid() == Decimal("100.00")
 
 

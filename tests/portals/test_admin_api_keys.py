@@ -130,3 +130,20 @@ def test_revoke_needs_the_csrf_token(existing):
     assert response.status_code == 403
     existing.refresh_from_db()
     assert existing.is_active
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_the_key_list_costs_the_same_for_many_keys(
+    admin_client, count, django_assert_max_num_queries
+):
+    for number in range(count):
+        api_client_create(
+            name=f"Integration {number}",
+            scopes=["read"],
+            groups=Group.objects.filter(name=Role.MANAGER),
+        )
+
+    with django_assert_max_num_queries(8):
+        page = admin_client.get(LIST).content.decode()
+
+    assert page.count("Integration ") == count

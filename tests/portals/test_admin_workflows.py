@@ -246,3 +246,18 @@ def test_the_workflow_list_costs_the_same_for_many_workflows(
         page = admin_client.get("/admin-portal/workflows/").content.decode()
 
     assert page.count("/history/") == Workflow.objects.count()
+
+
+@pytest.mark.parametrize("changes", [1, 15])
+def test_the_history_costs_the_same_for_many_revisions(
+    admin_client, admin, changes, django_assert_max_num_queries
+):
+    retail = Workflow.objects.get(kind=OrderKind.PRODUCT, customer_kind="person")
+    for hours in range(1, changes + 1):
+        workflow_save(workflow=retail, changes={"stage_sla_hours": {"request": hours}}, by=admin)
+        retail.refresh_from_db()
+
+    with django_assert_max_num_queries(7):
+        page = admin_client.get(f"/admin-portal/workflows/{retail.pk}/history/").content.decode()
+
+    assert page.count('data-testid="revision"') == changes
