@@ -33,10 +33,11 @@ _CUSTOMER_EDIT = [
     "customers.delete_contact",
 ]
 
-_CATALOG_VIEW = ["catalog.view_category", "catalog.view_item", "catalog.view_orderformfield"]
+_CATALOG_MODELS = ("category", "item", "orderformfield", "attribute", "itemattributevalue")
+_CATALOG_VIEW = [f"catalog.view_{model}" for model in _CATALOG_MODELS]
 _CATALOG_EDIT = [
     f"catalog.{action}_{model}"
-    for model in ("category", "item", "orderformfield")
+    for model in _CATALOG_MODELS
     for action in ("add", "change", "delete")
 ]
 _ORDERS_VIEW = ["orders.view_all_orders", "orders.view_order"]
@@ -166,3 +167,17 @@ def revoke_permissions(apps, role_permissions: dict[str, list[str]]):
                     content_type__app_label=app_label, codename=codename
                 )
             )
+
+
+def permissions_operation(role_permissions: dict[str, list[str]]):
+    """A migration operation granting `role_permissions`, revoking them when reversed.
+
+    Each migration passes its own frozen dict: later migrations add to the roles, they
+    never edit an earlier one's list.
+    """
+    from django.db import migrations
+
+    return migrations.RunPython(
+        lambda apps, schema_editor: grant_permissions(apps, role_permissions),
+        lambda apps, schema_editor: revoke_permissions(apps, role_permissions),
+    )

@@ -53,7 +53,27 @@ class CustomerUpsertSerializer(CustomerSerializer):
         read_only_fields = [*CustomerSerializer.Meta.read_only_fields, "external_id"]
 
 
+class ItemAttributesField(serializers.DictField):
+    """The item's characteristics as {attribute code: value}; writing replaces them all."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            child=serializers.CharField(allow_blank=True, max_length=200, trim_whitespace=True),
+            **kwargs,
+        )
+
+    def get_attribute(self, instance):
+        return {entry.attribute.code: entry.value for entry in instance.attribute_values.all()}
+
+
 class ItemSerializer(serializers.ModelSerializer):
+    attributes = ItemAttributesField(
+        required=False,
+        help_text=_(
+            "Characteristics, {attribute code: value}. Given, it replaces all of the item's; "
+            "an empty value removes one. Unknown codes are refused."
+        ),
+    )
     category = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.all(),
         allow_null=True,
@@ -76,6 +96,7 @@ class ItemSerializer(serializers.ModelSerializer):
             "vat_rate",
             "is_active",
             "in_stock",
+            "attributes",
             "created_at",
             "updated_at",
         ]

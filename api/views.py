@@ -42,6 +42,7 @@ from api.services import (
 from api.webhooks import SIGNING_DESCRIPTION
 from billing.documents.generate import document_get_or_create, document_spec_find
 from catalog.models import Item
+from catalog.selectors import with_attribute_values
 from catalog.services import item_create, item_update, item_upsert
 from customers.models import Customer
 from customers.services import customer_create, customer_update, customer_upsert
@@ -221,16 +222,28 @@ class ItemViewSet(CatalogViewSet):
     }
 
     def get_queryset(self):
-        return Item.objects.all()
+        return with_attribute_values(Item.objects.all())
 
     def perform_service_create(self, fields):
-        return item_create(fields=fields, by=self.request.user)
+        fields, attributes = _split_attributes(fields)
+        return item_create(fields=fields, attributes=attributes, by=self.request.user)
 
     def perform_service_update(self, instance, fields):
-        return item_update(item=instance, fields=fields, by=self.request.user)
+        fields, attributes = _split_attributes(fields)
+        return item_update(
+            item=instance, fields=fields, attributes=attributes, by=self.request.user
+        )
 
     def perform_service_upsert(self, external_id, fields):
-        return item_upsert(external_id=external_id, fields=fields, by=self.request.user)
+        fields, attributes = _split_attributes(fields)
+        return item_upsert(
+            external_id=external_id, fields=fields, attributes=attributes, by=self.request.user
+        )
+
+
+def _split_attributes(fields: dict) -> tuple[dict, dict | None]:
+    fields = dict(fields)
+    return fields, fields.pop("attributes", None)
 
 
 # Orders

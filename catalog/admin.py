@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from catalog.models import Category, Item, OrderFormField, SpecialOffer
+from catalog.models import (
+    Attribute,
+    Category,
+    Item,
+    ItemAttributeValue,
+    OrderFormField,
+    SpecialOffer,
+)
 
 
 class ChoicesField(forms.CharField):
@@ -40,6 +47,20 @@ class OrderFormFieldInline(admin.TabularInline):
     extra = 0
 
 
+class ItemAttributeValueInline(admin.TabularInline):
+    model = ItemAttributeValue
+    extra = 0
+    autocomplete_fields = ("attribute",)
+    verbose_name_plural = _("characteristics")
+
+
+@admin.register(Attribute)
+class AttributeAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "position", "is_filterable")
+    list_editable = ("position", "is_filterable")
+    search_fields = ("name", "code")
+
+
 @admin.register(Category)
 class CategoryAdmin(TreeAdmin):
     form = movenodeform_factory(Category)
@@ -57,7 +78,7 @@ class ItemAdmin(admin.ModelAdmin):
     search_fields = ("sku", "name", "external_id")
     list_select_related = ("category",)
     autocomplete_fields = ("category",)
-    inlines = (OrderFormFieldInline,)
+    inlines = (ItemAttributeValueInline, OrderFormFieldInline)
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("kind", "sku", "name", "category", "description")}),

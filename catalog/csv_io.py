@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import Category, Item
+from catalog.selectors import attribute_values_prefetch
 
 DELIMITER = ";"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -28,6 +29,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NO_VAT = "none"
 TRUE_WORDS = {"1", "true", "yes", "да"}
 FALSE_WORDS = {"0", "false", "no", "нет"}
+ATTRIBUTE_SEPARATOR = "|"
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,14 @@ ITEM_COLUMNS = (
     Column("is_active", False, gettext_lazy("Can be ordered: 1 or 0.")),
     Column("external_id", False, gettext_lazy("ID in the accounting system; empty for none.")),
     Column("description", False, gettext_lazy("Description.")),
+    Column(
+        "attributes",
+        False,
+        gettext_lazy(
+            "Characteristics as code=value separated by |, e.g. material=Дуб|width=120 см; "
+            "they replace the item's; the codes are the attributes' identifiers."
+        ),
+    ),
 )
 CATEGORY_COLUMNS = (
     Column("slug", True, gettext_lazy("Slug, unique: a row updates the category with it.")),
@@ -193,6 +203,25 @@ def item_fields(
     return fields, errors
 
 
+def item_attributes(text: str) -> dict[str, str]:
+    """The attribute values of an `attributes` cell: "material=Дуб|width=120 см"."""
+    values: dict[str, str] = {}
+    for part in text.split(ATTRIBUTE_SEPARATOR):
+        if not part.strip():
+            continue
+        code, equals, value = part.partition("=")
+        code = code.strip()
+        if not equals or not code:
+            raise ValueError(
+                _("Write each characteristic as code=value, not “%(part)s”.")
+                % {"part": part.strip()}
+            )
+        if code in values:
+            raise ValueError(_("“%(code)s” is given twice.") % {"code": code})
+        values[code] = value.strip()
+    return values
+
+
 def category_fields(cells: dict[str, str]) -> tuple[dict, dict[str, list[str]]]:
     fields: dict = {name: cells[name] for name in ("slug", "name", "description") if name in cells}
     errors: dict[str, list[str]] = {}
@@ -253,7 +282,11 @@ def neutralise(cell: str) -> str:
 
 def item_export_rows() -> Iterator[list[str]]:
     yield [column.name for column in ITEM_COLUMNS]
-    items = Item.objects.select_related("category").order_by("sku")
+    items = (
+        Item.objects.select_related("category")
+        .prefetch_related(attribute_values_prefetch())
+        .order_by("sku")
+    )
     for item in items.iterator(chunk_size=2000):
         yield [
             item.sku,
@@ -267,6 +300,9 @@ def item_export_rows() -> Iterator[list[str]]:
             _flag(item.is_active),
             item.external_id,
             item.description,
+            ATTRIBUTE_SEPARATOR.join(
+                f"{entry.attribute.code}={entry.value}" for entry in item.attribute_values.all()
+            ),
         ]
 
 

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from catalog.models import Category, Item, OrderFormField, SpecialOffer
+from catalog.models import Attribute, Category, Item, OrderFormField, SpecialOffer
+from catalog.services import item_attributes_set
 
 Kind = Item.Kind
 FieldType = OrderFormField.FieldType
@@ -27,7 +28,16 @@ CATEGORY_FIELDS = [
 ITEMS = [
     # sku, kind, name, category slug, unit, price
     ("DEMO-SOFA-KOMFORT", Kind.PRODUCT, "Диван «Комфорт»", "divany", "шт", Decimal("45000")),
+    ("DEMO-SOFA-LOFT", Kind.PRODUCT, "Диван «Лофт»", "divany", "шт", Decimal("62000")),
     ("DEMO-TABLE-DUB", Kind.PRODUCT, "Стол обеденный «Дуб»", "stoly", "шт", Decimal("28000")),
+    (
+        "DEMO-TABLE-BEREZA",
+        Kind.PRODUCT,
+        "Стол письменный «Берёза»",
+        "stoly",
+        "шт",
+        Decimal("17500"),
+    ),
     ("DEMO-CHAIR-VENA", Kind.PRODUCT, "Стул «Вена»", "mebel", "шт", Decimal("6500")),
     (
         "DEMO-SRV-ASSEMBLY",
@@ -70,6 +80,21 @@ ITEM_FIELDS = [
     ("DEMO-SRV-MAINTENANCE", "date", "Дата", FieldType.DATE, [], True),
 ]
 
+
+ATTRIBUTES = [
+    # code, name, position
+    ("material", "Материал", 1),
+    ("width", "Ширина", 2),
+    ("mechanism", "Механизм", 3),
+]
+
+ITEM_ATTRIBUTES = {
+    "DEMO-SOFA-KOMFORT": {"material": "Массив сосны", "width": "210 см", "mechanism": "Еврокнижка"},
+    "DEMO-SOFA-LOFT": {"material": "Металл", "width": "240 см", "mechanism": "Без механизма"},
+    "DEMO-TABLE-DUB": {"material": "Массив дуба", "width": "160 см"},
+    "DEMO-TABLE-BEREZA": {"material": "Берёзовая фанера", "width": "120 см"},
+    "DEMO-CHAIR-VENA": {"material": "Массив бука"},
+}
 
 SPECIAL_OFFERS = [
     # title, percent, category slug
@@ -134,6 +159,12 @@ def seed_catalog() -> None:
                 "position": position,
             },
         )
+
+    for code, name, position in ATTRIBUTES:
+        Attribute.objects.get_or_create(code=code, defaults={"name": name, "position": position})
+    for sku, values in ITEM_ATTRIBUTES.items():
+        if not items[sku].attribute_values.exists():
+            item_attributes_set(item=items[sku], values=values)
 
     for title, percent, category_slug in SPECIAL_OFFERS:
         SpecialOffer.objects.get_or_create(

@@ -15,8 +15,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.csv_io import CsvRow, category_fields, decode_upload, item_fields, read_rows
+from catalog.csv_io import (
+    CsvRow,
+    category_fields,
+    decode_upload,
+    item_attributes,
+    item_fields,
+    read_rows,
+)
 from catalog.models import CatalogImport, Category, Item
+from catalog.selectors import attribute_values_prefetch
 from catalog.services import category_create, category_update, item_create, item_update
 
 CREATE, UPDATE, UNCHANGED, REJECTED = "create", "update", "unchanged", "rejected"
@@ -99,7 +107,7 @@ def _run(catalog_import: CatalogImport, *, by, apply: bool) -> ImportReport:
 def _import_items(rows: list[CsvRow], *, by) -> ImportReport:
     report = ImportReport()
     categories = {category.slug: category for category in Category.objects.all()}
-    existing = Item.objects.in_bulk(
+    existing = Item.objects.prefetch_related(attribute_values_prefetch()).in_bulk(
         [row.cells["sku"] for row in rows if row.cells.get("sku")], field_name="sku"
     )
     first_lines: dict[str, int] = {}
@@ -107,6 +115,12 @@ def _import_items(rows: list[CsvRow], *, by) -> ImportReport:
         sku = row.cells.get("sku", "")
         fields, errors = item_fields(row.cells, categories)
         errors = {**row.errors, **errors}
+        attributes = None
+        if "attributes" in row.cells:
+            try:
+                attributes = item_attributes(row.cells["attributes"])
+            except ValueError as error:
+                errors["attributes"] = [str(error)]
         if sku in first_lines:
             errors["sku"] = [
                 _("This SKU is already on line %(line)s.") % {"line": first_lines[sku]}
@@ -117,17 +131,21 @@ def _import_items(rows: list[CsvRow], *, by) -> ImportReport:
             report.results.append(RowResult(row.line, sku, REJECTED, errors))
             continue
         item = existing.get(sku)
-        if item is not None and _unchanged(item, fields):
+        if (
+            item is not None
+            and _unchanged(item, fields)
+            and (attributes is None or _attributes_of(item) == _set_values(attributes))
+        ):
             report.results.append(RowResult(row.line, sku, UNCHANGED))
             continue
         report.results.append(
             _write(
                 row,
                 sku,
-                lambda item=item, fields=fields: (
-                    item_create(fields=fields, by=by)
+                lambda item=item, fields=fields, attributes=attributes: (
+                    item_create(fields=fields, attributes=attributes, by=by)
                     if item is None
-                    else item_update(item=item, fields=fields, by=by)
+                    else item_update(item=item, fields=fields, attributes=attributes, by=by)
                 ),
                 CREATE if item is None else UPDATE,
             )
@@ -209,6 +227,15 @@ def _unchanged(instance, fields: dict) -> bool:
         elif getattr(instance, name) != value:
             return False
     return True
+
+
+def _attributes_of(item: Item) -> dict[str, str]:
+    return {entry.attribute.code: entry.value for entry in item.attribute_values.all()}
+
+
+def _set_values(attributes: dict[str, str]) -> dict[str, str]:
+    # An empty value removes the attribute, so it compares equal to its absence.
+    return {code: value for code, value in attributes.items() if value}
 
 
 def _current_parent(category: Category | None) -> Category | None:

@@ -105,6 +105,12 @@ class Item(models.Model):
         super().save(*args, **kwargs)
 
 
+IDENTIFIER_VALIDATOR = RegexValidator(
+    r"^[a-z][a-z0-9_]*\Z",
+    _("Use lowercase Latin letters, digits and underscores, starting with a letter."),
+)
+
+
 class OrderFormField(models.Model):
     """A question the customer answers when ordering an item (a sofa's fabric, a table's finish).
 
@@ -138,12 +144,7 @@ class OrderFormField(models.Model):
     name = models.SlugField(
         _("identifier"),
         max_length=50,
-        validators=[
-            RegexValidator(
-                r"^[a-z][a-z0-9_]*\Z",
-                _("Use lowercase Latin letters, digits and underscores, starting with a letter."),
-            )
-        ],
+        validators=[IDENTIFIER_VALIDATOR],
         help_text=_("Key of the value in orders and the API, e.g. fabric."),
     )
     label = models.CharField(_("label"), max_length=200)
@@ -204,6 +205,65 @@ class OrderFormField(models.Model):
                 raise ValidationError({"choices": _("Choices must not repeat.")})
         elif choices:
             raise ValidationError({"choices": _("Only a choice field has choices.")})
+
+
+class Attribute(models.Model):
+    """A property items are described and filtered by (material, colour, width).
+
+    A property of its own rather than free text per item, so that the catalog can offer
+    one filter per attribute with the values items actually have (1C's "Свойства").
+    """
+
+    code = models.CharField(
+        _("identifier"),
+        max_length=50,
+        unique=True,
+        validators=[IDENTIFIER_VALIDATOR],
+        help_text=_("Key in CSV files and the API, e.g. material."),
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("Shown to clients."))
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_filterable = models.BooleanField(
+        _("filter in the catalog"),
+        default=True,
+        help_text=_("Offer clients a filter by this attribute's values."),
+    )
+
+    class Meta:
+        verbose_name = _("attribute")
+        verbose_name_plural = _("attributes")
+        ordering = ["position", "name", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class ItemAttributeValue(models.Model):
+    item = models.ForeignKey(
+        Item, verbose_name=_("item"), on_delete=models.CASCADE, related_name="attribute_values"
+    )
+    attribute = models.ForeignKey(
+        Attribute, verbose_name=_("attribute"), on_delete=models.PROTECT, related_name="values"
+    )
+    value = models.CharField(_("value"), max_length=200)
+
+    class Meta:
+        verbose_name = _("attribute value")
+        verbose_name_plural = _("attribute values")
+        ordering = ["attribute__position", "attribute__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "attribute"],
+                name="item_attribute_value_unique",
+                violation_error_message=_("The item already has a value of this attribute."),
+            ),
+            models.CheckConstraint(condition=~Q(value=""), name="item_attribute_value_not_empty"),
+        ]
+        # The catalog filter looks items up by an attribute's value.
+        indexes = [models.Index(fields=["attribute", "value"], name="item_attr_value_idx")]
+
+    def __str__(self):
+        return f"{self.attribute}: {self.value}"
 
 
 class SpecialOffer(models.Model):

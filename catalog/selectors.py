@@ -5,11 +5,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from catalog.models import Category, Item, SpecialOffer
+from catalog.models import Category, Item, ItemAttributeValue, SpecialOffer
 
 # Item names and descriptions are Russian; the stemmer makes "диваны" find "диван".
 SEARCH_CONFIG = "russian"
@@ -125,6 +125,106 @@ def item_filter(
     if in_stock:
         items = items.filter(in_stock=True)
     return items
+
+
+# Attributes: the catalog's per-attribute filters ("facets") and an item's characteristics.
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    code: str
+    name: str
+    values: list[FacetValue]
+
+    @property
+    def selected_count(self) -> int:
+        return sum(value.selected for value in self.values)
+
+
+def item_filter_attributes(items: QuerySet[Item], selected: dict[str, list[str]]) -> QuerySet[Item]:
+    """Items having, for every attribute in `selected`, one of its selected values."""
+    for code, values in selected.items():
+        items = items.filter(
+            pk__in=ItemAttributeValue.objects.filter(attribute__code=code, value__in=values).values(
+                "item_id"
+            )
+        )
+    return items
+
+
+def attribute_facets(items: QuerySet[Item], selected: dict[str, list[str]]) -> list[Facet]:
+    """The filterable attributes of `items` with each value's number of items.
+
+    `items` are filtered by everything but the attributes. A value's count is what
+    ticking it would add: for an attribute with a selection, counted over the items the
+    other attributes' selections leave; for the others, over all of them. That is one
+    query plus one per attribute with a selection, however many items there are.
+    """
+    counts: dict[tuple[str, str], int] = {}
+    names: dict[str, tuple[int, str]] = {}
+    scopes = [(item_filter_attributes(items, selected), None)]
+    for code in selected:
+        others = {other: values for other, values in selected.items() if other != code}
+        scopes.append((item_filter_attributes(items, others), code))
+    for scope, only_code in scopes:
+        rows = ItemAttributeValue.objects.filter(
+            item__in=scope.order_by().values("pk"), attribute__is_filterable=True
+        )
+        rows = rows.filter(attribute__code=only_code) if only_code else rows
+        if only_code is None and selected:
+            rows = rows.exclude(attribute__code__in=list(selected))
+        for row in rows.values(
+            "attribute__code", "attribute__name", "attribute__position", "value"
+        ).annotate(count=Count("item_id", distinct=True)):
+            code = row["attribute__code"]
+            names[code] = (row["attribute__position"], row["attribute__name"])
+            counts[code, row["value"]] = row["count"]
+    facets = []
+    for code, (_position, name) in sorted(names.items(), key=lambda pair: (pair[1], pair[0])):
+        chosen = set(selected.get(code, ()))
+        values = [
+            FacetValue(value, count, value in chosen)
+            for (value_code, value), count in sorted(counts.items(), key=_natural_key)
+            if value_code == code
+        ]
+        facets.append(Facet(code, name, values))
+    return facets
+
+
+def _natural_key(entry: tuple[tuple[str, str], int]) -> tuple:
+    """Numbers by value, so "80 см" comes before "120 см", then text, case-insensitive."""
+    (code, value), _count = entry
+    head = value.split(maxsplit=1)[0].replace(",", ".") if value.strip() else ""
+    try:
+        number = Decimal(head)
+    except ArithmeticError:
+        number = None
+    if number is None or not number.is_finite():
+        return (code, 1, Decimal(0), value.casefold())
+    return (code, 0, number, value.casefold())
+
+
+def item_attribute_values(item: Item) -> list[ItemAttributeValue]:
+    """The item's characteristics in the attributes' order, for its page: one query."""
+    return list(item.attribute_values.select_related("attribute"))
+
+
+def attribute_values_prefetch() -> Prefetch:
+    """Items' attribute values with their attributes: one more query for all the items."""
+    return Prefetch(
+        "attribute_values", queryset=ItemAttributeValue.objects.select_related("attribute")
+    )
+
+
+def with_attribute_values(items: QuerySet[Item]) -> QuerySet[Item]:
+    return items.prefetch_related(attribute_values_prefetch())
 
 
 def item_sort(items: QuerySet[Item], sort: str) -> QuerySet[Item]:

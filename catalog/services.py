@@ -3,32 +3,43 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from treebeard.exceptions import InvalidMoveToDescendant
 
-from catalog.models import Category, Item
+from catalog.models import Attribute, Category, Item, ItemAttributeValue
 
 # Treebeard fills these when it places the node; validating them before would fail.
 _TREE_FIELDS = ["path", "depth", "numchild"]
 
 
-def _item_save(item: Item, fields: dict) -> Item:
+def _item_save(item: Item, fields: dict, attributes: dict[str, str] | None) -> Item:
     for name, value in fields.items():
         setattr(item, name, value)
     item.full_clean()
     item.save()
+    if attributes is not None:
+        item_attributes_set(item=item, values=attributes)
     return item
 
 
-def item_create(*, fields: dict, by=None) -> Item:
-    """A new item from `fields` (model field names); raises ValidationError naming fields."""
-    return _item_save(Item(), fields)
+def item_create(*, fields: dict, attributes: dict[str, str] | None = None, by=None) -> Item:
+    """A new item from `fields` (model field names) and its attribute values (code → value).
+
+    Raises ValidationError naming the fields, "attributes" for a bad attribute value.
+    """
+    with transaction.atomic():
+        return _item_save(Item(), fields, attributes)
 
 
-def item_update(*, item: Item, fields: dict, by=None) -> Item:
+def item_update(
+    *, item: Item, fields: dict, attributes: dict[str, str] | None = None, by=None
+) -> Item:
+    """Change `fields`; `attributes`, when given, replaces all of the item's values."""
     with transaction.atomic():
         locked = Item.objects.select_for_update().get(pk=item.pk)
-        return _item_save(locked, fields)
+        return _item_save(locked, fields, attributes)
 
 
-def item_upsert(*, external_id: str, fields: dict, by=None) -> tuple[Item, bool]:
+def item_upsert(
+    *, external_id: str, fields: dict, attributes: dict[str, str] | None = None, by=None
+) -> tuple[Item, bool]:
     """Create or update the item known by `external_id` in the accounting system.
 
     Returns the item and whether it was created; a concurrent create of the same item
@@ -41,13 +52,51 @@ def item_upsert(*, external_id: str, fields: dict, by=None) -> tuple[Item, bool]
                 created = item is None
                 if created:
                     item = Item(external_id=external_id)
-                return _item_save(item, fields), created
+                return _item_save(item, fields, attributes), created
         except (IntegrityError, ValidationError):
             # Another call created it between our read and our insert (its row fails our
             # uniqueness check or our insert): the second attempt updates that row.
             if attempt or not Item.objects.filter(external_id=external_id).exists():
                 raise
     raise AssertionError("unreachable")
+
+
+def item_attributes_set(*, item: Item, values: dict[str, str]) -> None:
+    """Make the item's attribute values exactly `values` (attribute code → value).
+
+    An empty value removes that attribute from the item. Unknown codes and overlong
+    values are refused, naming them, under the key "attributes".
+    """
+    wanted = {code: (value or "").strip() for code, value in values.items()}
+    attributes = Attribute.objects.in_bulk(list(wanted), field_name="code")
+    problems = [
+        _("No attribute “%(code)s”.") % {"code": code} for code in wanted if code not in attributes
+    ]
+    max_length = ItemAttributeValue._meta.get_field("value").max_length
+    problems += [
+        _("The value of “%(code)s” is longer than %(max)s characters.")
+        % {"code": code, "max": max_length}
+        for code, value in wanted.items()
+        if len(value) > max_length
+    ]
+    if problems:
+        raise ValidationError({"attributes": problems})
+    current = {
+        row.attribute.code: row
+        for row in ItemAttributeValue.objects.filter(item=item).select_related("attribute")
+    }
+    stale = [row.pk for code, row in current.items() if not wanted.get(code)]
+    if stale:
+        ItemAttributeValue.objects.filter(pk__in=stale).delete()
+    for code, value in wanted.items():
+        row = current.get(code)
+        if not value or (row is not None and row.value == value):
+            continue
+        if row is None:
+            ItemAttributeValue.objects.create(item=item, attribute=attributes[code], value=value)
+        else:
+            row.value = value
+            row.save(update_fields=["value"])
 
 
 def category_create(*, fields: dict, parent: Category | None = None, by=None) -> Category:

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from accounts.roles import grant_permissions, revoke_permissions
+from accounts.roles import permissions_operation
 
 ROLE_PERMISSIONS = {
     "admin": [
@@ -22,14 +22,6 @@ ROLE_PERMISSIONS = {
 }
 
 
-def forward(apps, schema_editor):
-    grant_permissions(apps, ROLE_PERMISSIONS)
-
-
-def backward(apps, schema_editor):
-    revoke_permissions(apps, ROLE_PERMISSIONS)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("billing", "0002_signed_contract_scans"),
@@ -38,4 +30,4 @@ class Migration(migrations.Migration):
         ("accounts", "0002_role_groups"),
     ]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [permissions_operation(ROLE_PERMISSIONS)]

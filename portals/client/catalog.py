@@ -13,19 +13,28 @@ from carts.errors import CartError
 from carts.services import cart_add_item
 from catalog.order_forms import order_form_class, order_form_fields
 from catalog.selectors import (
+    attribute_facets,
     catalog_categories,
     catalog_category_get,
     catalog_item_get,
     catalog_items,
     category_breadcrumbs,
+    item_attribute_values,
     item_filter,
+    item_filter_attributes,
     item_search,
     item_sort,
     offer_best_for_items,
+    with_attribute_values,
 )
 from core.portals import CLIENT_PORTAL_PERMISSION
 from portals.client.cart_count import remember_cart_count
-from portals.client.catalog_forms import CatalogFilterForm, QuantityForm
+from portals.client.catalog_forms import (
+    ATTRIBUTE_PARAM_PREFIX,
+    CatalogFilterForm,
+    QuantityForm,
+    attribute_selection,
+)
 
 PAGE_SIZE = 24
 # The order form's fields get a prefix so that none can clash with "quantity".
@@ -50,6 +59,9 @@ def catalog_list(request, slug=None):
     query = filters.get("q", "")
     if query:
         items = item_search(items, query)
+    selected = attribute_selection(request.GET)
+    facets = attribute_facets(items, selected)
+    items = with_attribute_values(item_filter_attributes(items, selected))
     sort = filters.get("sort") or ("" if query else "name")
     page = Paginator(item_sort(items, sort), PAGE_SIZE).get_page(request.GET.get("page"))
     page_items = list(page.object_list)
@@ -65,7 +77,10 @@ def catalog_list(request, slug=None):
             "page_obj": page,
             "rows": [(item, offers.get(item.pk)) for item in page_items],
             "query": query,
-            "is_filtered": any(value not in (None, "", False) for value in filters.values()),
+            "facets": facets,
+            "attribute_param_prefix": ATTRIBUTE_PARAM_PREFIX,
+            "is_filtered": bool(selected)
+            or any(value not in (None, "", False) for value in filters.values()),
         },
     )
 
@@ -108,6 +123,7 @@ def item_page(request, pk):
         {
             "item": item,
             "offer": offer,
+            "attribute_values": item_attribute_values(item),
             "breadcrumbs": category_breadcrumbs(item.category) if item.category_id else [],
             "quantity_form": quantity_form,
             "custom_form": custom_form,

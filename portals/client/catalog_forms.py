@@ -39,6 +39,29 @@ class CatalogFilterForm(forms.Form):
         return getattr(self, "cleaned_data", {})
 
 
+ATTRIBUTE_PARAM_PREFIX = "attr-"
+# Bounds on what a (hand-made) URL may ask for: each selection is a subquery.
+MAX_ATTRIBUTES_SELECTED = 10
+MAX_VALUES_SELECTED = 30
+
+
+def attribute_selection(query) -> dict[str, list[str]]:
+    """The attribute filters in a query string: `attr-<code>=<value>`, repeatable.
+
+    Parsed by hand rather than declared on the form: the attributes are data, and a
+    catalog page offers those its items have.
+    """
+    selected: dict[str, list[str]] = {}
+    for key in query:
+        code = key.removeprefix(ATTRIBUTE_PARAM_PREFIX)
+        if code == key or not code or len(selected) >= MAX_ATTRIBUTES_SELECTED:
+            continue
+        values = list(dict.fromkeys(value.strip() for value in query.getlist(key) if value.strip()))
+        if values:
+            selected[code[:50]] = values[:MAX_VALUES_SELECTED]
+    return selected
+
+
 class QuantityForm(forms.Form):
     quantity = forms.DecimalField(
         label=_("Quantity"),

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from accounts.roles import grant_permissions, revoke_permissions
+from accounts.roles import permissions_operation
 
 ROLE_PERMISSIONS = {
     "manager": ["tasks.view_all_tasks", "tasks.change_task"],
@@ -17,18 +17,10 @@ ROLE_PERMISSIONS = {
 }
 
 
-def forward(apps, schema_editor):
-    grant_permissions(apps, ROLE_PERMISSIONS)
-
-
-def backward(apps, schema_editor):
-    revoke_permissions(apps, ROLE_PERMISSIONS)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("tasks", "0001_tasks_and_rules"),
         ("accounts", "0002_role_groups"),
     ]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [permissions_operation(ROLE_PERMISSIONS)]

@@ -1,9 +1,13 @@
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect
 
 from carts.models import Cart, CartLine
+from catalog.models import Attribute
+from catalog.services import item_attributes_set
 from orders.lifecycle import State
 from orders.models import Order
 from tests.catalog.factories import CategoryFactory, ItemFactory, OrderFormFieldFactory
@@ -89,3 +93,24 @@ def test_client_finds_an_item_fills_its_required_field_and_submits_the_cart(page
     expect(page.get_by_test_id("order-state")).to_have_text(request_label)
     expect(page.get_by_test_id("order-line")).to_contain_text("Ткань обивки: Велюр")
     expect(page.locator('[data-testid="timeline-entry"][data-action="created"]')).to_be_visible()
+
+
+def test_client_narrows_a_category_by_ticking_an_attribute_value(page, live_server):
+    ContactFactory(user__username="irina")
+    tables = CategoryFactory(name="Столы", slug="stoly")
+    Attribute.objects.create(code="material", name="Материал")
+    for name, material in (("Стол «Дуб»", "Дуб"), ("Стол «Берёза»", "Берёза")):
+        item_attributes_set(
+            item=ItemFactory(name=name, category=tables), values={"material": material}
+        )
+
+    _log_in(page, live_server, "irina")
+    page.goto(f"{live_server.url}{reverse('portals_client:catalog_category', args=['stoly'])}")
+    expect(page.get_by_test_id("catalog-item")).to_have_count(2)
+
+    # Ticking submits the filter form at once; the box stays ticked on the new page.
+    page.get_by_test_id("facet").get_by_label("Дуб").check()
+    expect(page).to_have_url(re.compile(r"attr-material="))
+    expect(page.get_by_test_id("catalog-item")).to_have_count(1)
+    expect(page.get_by_test_id("catalog-item")).to_contain_text("Стол «Дуб»")
+    expect(page.get_by_test_id("facet").get_by_label("Дуб")).to_be_checked()

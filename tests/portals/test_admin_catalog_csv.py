@@ -93,9 +93,9 @@ def test_export_downloads_a_bom_utf8_file_with_neutralised_formulas(admin_client
     assert response["Content-Disposition"] == 'attachment; filename="items.csv"'
     text = response.content.decode("utf-8")
     lines = text.split("\r\n")
-    assert lines[0] == "\ufeff" + HEADER
-    assert lines[1] == "EVIL;'@SUM(1+1)*cmd;product;;1000,00;22;шт;1;1;;"
-    assert lines[2] == "SOFA-1;Диван «Уют»;product;divany;100,00;22;шт;1;1;;"
+    assert lines[0] == "\ufeff" + HEADER + ";attributes"
+    assert lines[1] == "EVIL;'@SUM(1+1)*cmd;product;;1000,00;22;шт;1;1;;;"
+    assert lines[2] == "SOFA-1;Диван «Уют»;product;divany;100,00;22;шт;1;1;;;"
 
 
 def test_an_unknown_export_is_404(admin_client):

@@ -1,0 +1,60 @@
+"""Items' attributes over the API: read as {code: value}, replaced on write, checked."""
+
+import pytest
+
+from catalog.models import Attribute, Item
+from catalog.services import item_attributes_set
+from tests.api.helpers import assert_problem
+from tests.catalog.factories import ItemFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sofas(db):
+    Attribute.objects.create(code="material", name="Материал")
+    Attribute.objects.create(code="width", name="Ширина")
+    item = ItemFactory()
+    item_attributes_set(item=item, values={"material": "Дуб", "width": "120 см"})
+    return [item]
+
+
+def _values(item):
+    return dict(item.attribute_values.values_list("attribute__code", "value"))
+
+
+def test_the_api_reads_and_replaces_attributes(admin_api, sofas):
+    item = sofas[0]
+    url = f"/api/v1/items/{item.pk}/"
+
+    assert admin_api.get(url).json()["attributes"] == {"material": "Дуб", "width": "120 см"}
+    patched = admin_api.patch(url, {"attributes": {"material": "Сосна"}}, format="json")
+
+    assert patched.status_code == 200, patched.json()
+    assert patched.json()["attributes"] == {"material": "Сосна"}
+    assert _values(item) == {"material": "Сосна"}
+
+
+def test_the_api_refuses_an_unknown_attribute_as_a_problem(admin_api, sofas):
+    response = admin_api.put(
+        "/api/v1/items/by-external-id/E-1/",
+        {"name": "Диван", "sku": "E-1", "price": "1.00", "attributes": {"colour": "red"}},
+        format="json",
+    )
+
+    assert_problem(response, 422, attributes="No attribute")
+    assert not Item.objects.filter(sku="E-1").exists()
+
+
+def test_the_item_list_with_attributes_keeps_its_query_count(
+    admin_api, sofas, django_assert_max_num_queries
+):
+    for _ in range(20):
+        item_attributes_set(item=ItemFactory(), values={"material": "Бук", "width": "90 см"})
+
+    with django_assert_max_num_queries(6):
+        response = admin_api.get("/api/v1/items/?limit=30")
+
+    assert {"material": "Бук", "width": "90 см"} in [
+        row["attributes"] for row in response.json()["results"]
+    ]
