@@ -3,9 +3,11 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,6 +18,7 @@ from accounts.registration import (
     registration_confirm,
     registration_confirmation_send,
 )
+from accounts.throttling import is_limited, limit_posts
 from core.form_errors import form_add_errors
 from customers.models import Customer
 
@@ -55,12 +58,22 @@ class ProfileForm(forms.ModelForm):
         fields = ["first_name", "last_name", "email", "phone", "language"]
 
 
-# Who may: anyone not logged in (a logged-in user is sent home).
+TOO_MANY = 429
+
+
+# Who may: anyone not logged in (a logged-in user is sent home); a few sign-ups an hour
+# from one address.
 @require_http_methods(["GET", "POST"])
+@limit_posts("accounts.register", "SIGNUP_RATE")
 def register(request):
     if request.user.is_authenticated:
         return redirect("home")
     form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and is_limited(request):
+        # Checked before validating: nothing is looked up or sent for a flood.
+        form.is_valid()
+        form.add_error(None, _("Too many sign-ups from your network. Try again in an hour."))
+        return render(request, "accounts/register.html", {"form": form}, status=TOO_MANY)
     if request.method == "POST" and form.is_valid():
         try:
             user = client_register(**form.cleaned_data, language=get_language()[:2])
@@ -96,3 +109,21 @@ def profile(request):
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+# Who may: anyone; a few requests an hour from one address, since each sends an email.
+@method_decorator(limit_posts("accounts.password_reset", "PASSWORD_RESET_RATE"), name="post")
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+
+    def post(self, request, *args, **kwargs):
+        if is_limited(request):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(
+                None, _("Too many reset requests from your network. Try again in an hour.")
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=TOO_MANY)
+        return super().post(request, *args, **kwargs)

@@ -47,6 +47,14 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Rate-limit counters live in the cache and outlive a test; each starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 BASE_DIR = Path(__file__).resolve().parents[1]
 
 
