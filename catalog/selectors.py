@@ -166,6 +166,7 @@ def attribute_facets(items: QuerySet[Item], selected: dict[str, list[str]]) -> l
     ticking it would add: for an attribute with a selection, counted over the items the
     other attributes' selections leave; for the others, over all of them. That is one
     query plus one per attribute with a selection, however many items there are.
+    An item has one value per attribute (a unique constraint), so rows count items.
     """
     counts: dict[tuple[str, str], int] = {}
     names: dict[str, tuple[int, str]] = {}
@@ -182,7 +183,7 @@ def attribute_facets(items: QuerySet[Item], selected: dict[str, list[str]]) -> l
             rows = rows.exclude(attribute__code__in=list(selected))
         for row in rows.values(
             "attribute__code", "attribute__name", "attribute__position", "value"
-        ).annotate(count=Count("item_id", distinct=True)):
+        ).annotate(count=Count("pk")):
             code = row["attribute__code"]
             names[code] = (row["attribute__position"], row["attribute__name"])
             counts[code, row["value"]] = row["count"]
