@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from orders.errors import OrderConflictError, OrderError, OrderValidationError
 from orders.forms import TransitionForm
 from orders.models import (
+    BusinessCalendar,
     Invoice,
     Order,
     OrderEvent,
@@ -212,7 +213,21 @@ class WorkflowAdmin(admin.ModelAdmin):
         "uses_service",
         "is_active",
     )
-    list_filter = ("kind", "is_active")
+    list_filter = ("kind", "is_active", "sla_business_hours")
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(admin.ModelAdmin):
+    """One row, edited here or on the admin portal's calendar page."""
+
+    list_display = ("__str__", "day_start", "day_end", "workdays", "updated_at")
+    readonly_fields = ("updated_at",)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not BusinessCalendar.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(QuoteTemplate)

@@ -5,6 +5,7 @@ change, save, append an `OrderEvent`, write outbox rows for the side effects. Po
 the API, the admin, tasks and commands call these functions and nothing else.
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,6 +22,7 @@ from catalog.models import Item
 from catalog.order_forms import order_form_fields, validate_custom_values
 from notifications.outbox import outbox_write
 from orders import money
+from orders.business_hours import NoWorkingTimeError, add_business_hours
 from orders.errors import (
     OrderConflictError,
     OrderPermissionError,
@@ -29,6 +31,7 @@ from orders.errors import (
 )
 from orders.lifecycle import DeliveryStatus, OrderKind, PaymentTerms, State, initial_state_for
 from orders.models import (
+    BusinessCalendar,
     Invoice,
     Order,
     OrderEvent,
@@ -43,6 +46,8 @@ from orders.workflows import workflow_for
 from tasks.services import tasks_create_for_stage_entry
 
 CENT = Decimal("0.01")
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -363,8 +368,21 @@ def _transition_spec(order: Order, name: str):
 def _set_stage_deadline(order: Order, now) -> None:
     """Start the SLA clock of the state the order just entered (from its workflow, as now)."""
     hours = (order.workflow.stage_sla_hours or {}).get(order.state) if order.workflow else None
-    order.sla_due_at = now + timedelta(hours=hours) if hours else None
+    order.sla_due_at = _sla_due(order.workflow, now, hours) if hours else None
     order.sla_level = 0
+
+
+def _sla_due(workflow, start: datetime, hours: int) -> datetime:
+    """`hours` after `start`: on the clock, or in working hours when the workflow says so.
+    Reads the business calendar (one query) only in the second case."""
+    if not workflow.sla_business_hours:
+        return start + timedelta(hours=hours)
+    try:
+        return add_business_hours(start, hours, BusinessCalendar.get().working_time())
+    except NoWorkingTimeError:
+        # A calendar without working time must not block orders: the clock still counts.
+        logger.exception("The business calendar has no working time; SLA on the clock")
+        return start + timedelta(hours=hours)
 
 
 def _transition_label(order: Order, name: str) -> str:
@@ -966,7 +984,7 @@ def order_sla_escalate(*, order_id: int, now: datetime | None = None) -> str | N
         if order.sla_level == 0 and hours:
             action = "sla_breach"
             order.sla_level = 1
-            order.sla_due_at = order.state_changed_at + timedelta(hours=2 * hours)
+            order.sla_due_at = _sla_due(order.workflow, order.state_changed_at, 2 * hours)
         else:
             action = "sla_escalation"
             order.sla_level = 2

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Category
 from orders.errors import OrderPermissionError, OrderValidationError
 from orders.lifecycle import State
-from orders.models import Workflow, WorkflowRevision
+from orders.models import BusinessCalendar, Workflow, WorkflowRevision
 from orders.workflow_check import workflow_problems
 
 
@@ -55,6 +55,7 @@ SETTINGS_FIELDS = (
     "allow_balance_payment",
     "allow_bonus_payment",
     "stage_sla_hours",
+    "sla_business_hours",
     "is_active",
 )
 
@@ -121,3 +122,31 @@ def workflow_save(*, workflow: Workflow, changes: dict, by, also=None) -> Workfl
             workflow=candidate, changed_by=by, before=before, after=workflow_snapshot(candidate)
         )
     return candidate
+
+
+CALENDAR_FIELDS = ("day_start", "day_end", "workdays", "holidays", "extra_workdays")
+
+
+def business_calendar_save(*, changes: dict, by) -> BusinessCalendar:
+    """Apply `changes` to the business calendar that SLAs in business hours count in.
+
+    Refused with `OrderPermissionError` for users who may not configure workflows, and
+    with `OrderValidationError` naming the fields; then nothing is saved. Deadlines
+    already set keep their time: the calendar counts for stages entered afterwards.
+    """
+    if by is None or not by.has_perm("orders.manage_workflow"):
+        raise OrderPermissionError()
+    unknown = set(changes) - set(CALENDAR_FIELDS)
+    if unknown:
+        raise OrderValidationError({name: [_("Unknown setting.")] for name in sorted(unknown)})
+    with transaction.atomic():
+        BusinessCalendar.get()
+        calendar = BusinessCalendar.objects.select_for_update().get()
+        for name, value in changes.items():
+            setattr(calendar, name, value)
+        try:
+            calendar.full_clean()
+        except ValidationError as error:
+            raise OrderValidationError(error.message_dict) from error
+        calendar.save()
+    return calendar

@@ -1,3 +1,4 @@
+from orders.models.calendar import BusinessCalendar
 from orders.models.history import OrderEvent
 from orders.models.order import FeedCursor, Order, OrderLine, OrderNumberSequence
 from orders.models.payments import Invoice, Payment, Refund
@@ -6,6 +7,7 @@ from orders.models.recurring import RecurringOrder
 from orders.models.workflow import Workflow, WorkflowRevision
 
 __all__ = [
+    "BusinessCalendar",
     "FeedCursor",
     "Invoice",
     "Order",

@@ -74,6 +74,14 @@ class Workflow(models.Model):
             '{"request": 4, "quote": 48}.'
         ),
     )
+    sla_business_hours = models.BooleanField(
+        _("count stage SLA in business hours"),
+        default=False,
+        help_text=_(
+            "Count deadlines in the working hours of the business calendar, skipping "
+            "nights, days off and holidays."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portals.admin import api_keys, catalog, notifications, users, views, workflows
+from portals.admin import api_keys, calendar, catalog, notifications, users, views, workflows
 
 app_name = "portals_admin"
 
@@ -28,6 +28,7 @@ urlpatterns = [
     path("workflows/new/", workflows.workflow_edit, name="workflow_new"),
     path("workflows/<int:pk>/", workflows.workflow_edit, name="workflow_edit"),
     path("workflows/<int:pk>/history/", workflows.workflow_history, name="workflow_history"),
+    path("calendar/", calendar.calendar_edit, name="calendar_edit"),
     path("notifications/", notifications.rule_list, name="notification_rule_list"),
     path("notifications/new/", notifications.rule_new, name="notification_rule_new"),
     path("notifications/<int:pk>/", notifications.rule_edit, name="notification_rule_edit"),

@@ -52,6 +52,7 @@ class WorkflowForm(forms.ModelForm):
             "prepayment_percent",
             "allow_balance_payment",
             "allow_bonus_payment",
+            "sla_business_hours",
             "is_active",
         ]
 
