@@ -43,7 +43,7 @@ from orders.models import (
 )
 from orders.numbering import order_number_next
 from orders.workflows import workflow_for
-from tasks.services import tasks_create_for_stage_entry
+from tasks.services import tasks_close_for_stage_exit, tasks_create_for_stage_entry
 
 CENT = Decimal("0.01")
 
@@ -432,6 +432,8 @@ def _apply_transition(
         note=note,
         payload={**(payload or {}), **({"reason": reason.strip()} if reason else {})},
     )
+    if from_state != order.state:
+        tasks_close_for_stage_exit(order, left_state=from_state, at=event.created_at)
     tasks_create_for_stage_entry(order, event)
     if order.state == State.QUOTE:
         _open_quote_version(order, by=by)

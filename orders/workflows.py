@@ -68,7 +68,10 @@ def workflow_snapshot(workflow: Workflow) -> dict:
         snapshot[name] = f"{value:.2f}" if isinstance(value, Decimal) else value
     if workflow.pk:
         snapshot["task_rules"] = [
-            f"{rule.state}: {rule.title} ({rule.role or rule.user_id}, +{rule.due_offset_hours} h)"
+            f"{rule.state}: {rule.title} ({rule.role or rule.user_id}, +{rule.due_offset_hours} h"
+            # Only the exception is spelled out, so rules saved before the option read alike.
+            + ("" if rule.closes_with_stage else ", stays open after the stage")
+            + ")"
             for rule in workflow.task_rules.filter(is_active=True).order_by("state", "id")
         ]
     return snapshot

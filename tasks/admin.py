@@ -5,7 +5,16 @@ from tasks.models import Task, TaskRule
 
 @admin.register(TaskRule)
 class TaskRuleAdmin(admin.ModelAdmin):
-    list_display = ("title", "workflow", "state", "role", "user", "due_offset_hours", "is_active")
+    list_display = (
+        "title",
+        "workflow",
+        "state",
+        "role",
+        "user",
+        "due_offset_hours",
+        "closes_with_stage",
+        "is_active",
+    )
     list_filter = ("is_active", "workflow", "state", "role")
     search_fields = ("title",)
     autocomplete_fields = ("user",)

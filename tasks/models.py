@@ -50,6 +50,14 @@ class TaskRule(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("Counted from the moment the order enters the stage."),
     )
+    closes_with_stage = models.BooleanField(
+        _("closes with the stage"),
+        default=True,
+        help_text=_(
+            "An open task of this rule is closed when the order moves to another stage, "
+            "so nobody chases work the order no longer needs."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -77,6 +85,8 @@ class Task(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         DONE = "done", _("Done")
+        # Closed by the system: the order left the stage the task was made for.
+        STAGE_LEFT = "stage_left", _("Closed: the order left the stage")
 
     order = models.ForeignKey(
         "orders.Order",
@@ -105,7 +115,7 @@ class Task(models.Model):
     )
     due_at = models.DateTimeField(_("due"))
     status = models.CharField(
-        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -159,8 +169,8 @@ class Task(models.Model):
             ),
             models.CheckConstraint(
                 condition=(Q(status="open") & Q(done_at__isnull=True))
-                | (Q(status="done") & Q(done_at__isnull=False)),
-                name="task_done_has_done_at",
+                | (Q(status__in=["done", "stage_left"]) & Q(done_at__isnull=False)),
+                name="task_closed_has_done_at",
             ),
         ]
         indexes = [

@@ -3,7 +3,7 @@
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth.models import Group
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -83,8 +83,8 @@ def task_get_for_user(*, user, task_id) -> Task:
 
 def tasks_for_order(*, order, user) -> QuerySet[Task]:
     """The order's tasks the user may see: open ones first, soonest due first."""
-    # "open" sorts after "done", so descending puts open tasks on top.
-    return task_list_for_user(user=user).filter(order=order).order_by("-status", "due_at", "id")
+    closed_last = Case(When(status=Task.Status.OPEN, then=0), default=1)
+    return task_list_for_user(user=user).filter(order=order).order_by(closed_last, "due_at", "id")
 
 
 def task_assignable_users() -> QuerySet[User]:

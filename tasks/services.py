@@ -200,3 +200,18 @@ def tasks_create_for_stage_entry(order, event) -> list[Task]:
             _notify_assigned(task, by=None)
             created.append(task)
     return created
+
+
+def tasks_close_for_stage_exit(order, *, left_state: str, at) -> int:
+    """Close the order's open tasks made on entering `left_state` by rules that say so.
+
+    Called by `orders.services` in the transition's transaction, with the order locked,
+    when the order moves to another state: one UPDATE, whatever the rules. Tasks made by
+    hand, and those of rules that keep them, stay open. Returns how many were closed.
+    """
+    return Task.objects.filter(
+        order=order,
+        status=Task.Status.OPEN,
+        event__to_state=left_state,
+        rule__closes_with_stage=True,
+    ).update(status=Task.Status.STAGE_LEFT, done_at=at)

@@ -88,7 +88,7 @@ class WorkflowForm(forms.ModelForm):
 TaskRuleFormSet = inlineformset_factory(
     Workflow,
     TaskRule,
-    fields=["state", "title", "role", "user", "due_offset_hours", "is_active"],
+    fields=["state", "title", "role", "user", "due_offset_hours", "closes_with_stage", "is_active"],
     extra=1,
     can_delete=True,
     labels={"due_offset_hours": gettext_lazy("Due in, hours")},
