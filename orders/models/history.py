@@ -42,6 +42,12 @@ class OrderEvent(models.Model):
         ordering = ["order", "id"]
         indexes = [
             models.Index(fields=["order", "id"], name="order_event_order_idx"),
+            # Revenue reports read the closings of a period.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(to_state="closed"),
+                name="order_event_closed_idx",
+            ),
             models.Index(
                 fields=["id"],
                 condition=models.Q(feed_position__isnull=True),

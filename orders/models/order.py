@@ -172,6 +172,8 @@ class Order(OrderLifecycle):
         ]
         indexes = [
             models.Index(fields=["customer", "-created_at"], name="order_customer_created_idx"),
+            # Reports read the orders created in a period.
+            models.Index(fields=["created_at"], name="order_created_idx"),
             models.Index(fields=["manager", "state"], name="order_manager_state_idx"),
             models.Index(fields=["state", "state_changed_at"], name="order_state_since_idx"),
             # Reminder sweeps read only what is due: cost grows with due rows, not all orders.
