@@ -10,6 +10,7 @@ The caller holds the order's row lock and the transaction.
 
 from decimal import Decimal
 
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from customers.models import LedgerEntry
@@ -20,6 +21,8 @@ from orders.models import Invoice, Order, Payment, Refund
 
 ZERO = Decimal("0.00")
 FROM_LEDGER = (Payment.Method.BALANCE, Payment.Method.BONUS)
+# Entries that move money between the order and the balance when its total changes.
+TOTAL_CHANGE_REFERENCE = "order-total:{order}:{version}"
 
 
 def outstanding(order: Order) -> Decimal:
@@ -126,3 +129,56 @@ def invoices_settle(order: Order) -> None:
         if invoice.status != status:
             invoice.status = status
             invoice.save(update_fields=["status"])
+
+
+def rebalance_after_total_change(order: Order, *, by) -> Decimal:
+    """Keep what the order is charged equal to what it is paid, up to its new total.
+
+    Money from outside is charged to the order as far as the order needs it (see
+    `post_payment`); when the total changes after payments (amended lines, a repriced
+    quote), the difference moves between the order and the account balance: a lower
+    total gives the excess back as credit, a higher one takes that credit again, even
+    into a debt when the credit was spent elsewhere meanwhile, so that a later refund
+    finds the ledger as `post_refund` expects. Payments from the balance or with bonus
+    points are charges already and stay as they are. Returns the amount credited to the
+    balance (negative: charged). The order must be saved with its new total and version.
+    """
+    payments = list(order.payments.all())
+    if not payments:
+        return ZERO
+    refunds = list(Refund.objects.filter(payment__order=order).select_related("payment"))
+    from_ledger = sum(
+        (payment.amount for payment in payments if payment.method in FROM_LEDGER), ZERO
+    ) - sum((refund.amount for refund in refunds if refund.payment.method in FROM_LEDGER), ZERO)
+    paid = sum((payment.amount for payment in payments), ZERO) - sum(
+        (refund.amount for refund in refunds), ZERO
+    )
+    wanted = max(min(paid, order.total) - from_ledger, ZERO)
+    references = [f"payment:{p.pk}" for p in payments if p.method not in FROM_LEDGER]
+    references += [f"refund:{r.pk}" for r in refunds if r.payment.method not in FROM_LEDGER]
+    own_prefix = TOTAL_CHANGE_REFERENCE.format(order=order.pk, version="")
+    charged = (
+        LedgerEntry.objects.filter(
+            Q(reference__in=references) | Q(reference__startswith=own_prefix),
+            customer=order.customer,
+            account=LedgerEntry.Account.MONEY,
+            kind__in=[LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.ADJUSTMENT],
+        ).aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    )
+    credit = -charged - wanted
+    if credit:
+        ledger_entry_post(
+            customer=order.customer,
+            kind=LedgerEntry.Kind.ADJUSTMENT,
+            amount=credit,
+            description=(
+                _("Order %(number)s now costs %(total)s: the overpayment goes to the account")
+                if credit > 0
+                else _("Order %(number)s now costs %(total)s: the credit goes to the order")
+            )
+            % {"number": order.number, "total": order.total},
+            reference=TOTAL_CHANGE_REFERENCE.format(order=order.pk, version=order.version),
+            by=by,
+        )
+    return credit

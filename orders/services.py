@@ -480,9 +480,11 @@ def order_amend(*, order: Order, lines: list[LineInput], by, note: str = "") -> 
         locked.lines.all().delete()
         _write_lines(locked, prepared)
         _apply_totals(locked, prepared)
-        return _apply_transition(
+        amended = _apply_transition(
             locked, "amend", by=by, note=note, payload={"previous_lines": previous_lines}
         )
+        money.rebalance_after_total_change(amended, by=by)
+        return amended
 
 
 @dataclass
@@ -563,6 +565,7 @@ def quote_price_draft(*, quote: Quote, pricing: QuotePricing, by) -> Quote:
                 "vat_total",
             ],
         )
+        money.rebalance_after_total_change(order, by=by)
         _record_event(
             order,
             action="quote_priced",

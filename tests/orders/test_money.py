@@ -203,3 +203,71 @@ def test_nothing_to_invoice_is_refused(manager):
 
     assert error.value.errors == {"amount": ["Nothing is left to pay on this order."]}
     assert not Invoice.objects.exists()
+
+
+# A total that changes after payments
+
+
+def _amend(order, manager, price):
+    from orders.services import LineInput, order_amend
+    from tests.catalog.factories import ItemFactory
+
+    item = ItemFactory(price=Decimal(price))
+    amended = order_amend(order=order, lines=[LineInput(item=item, quantity=1)], by=manager)
+    assert amended.total == Decimal(price)
+    return amended
+
+
+def test_a_lower_total_after_a_payment_credits_the_excess_and_a_higher_one_takes_it_back(
+    manager,
+):
+    order = _order()
+    payment_record(order=order, amount="600.00", reference="BANK-1", by=manager)
+    assert _money(order.customer) == Decimal("0.00")
+
+    order = _amend(Order.objects.get(pk=order.pk), manager, "500.00")
+
+    assert _money(order.customer) == Decimal("100.00")
+    credit = LedgerEntry.objects.get(reference__startswith=f"order-total:{order.pk}:")
+    assert credit.kind == LedgerEntry.Kind.ADJUSTMENT
+    assert f"Order {order.number} now costs 500.00" in credit.description
+
+    order = _amend(order, manager, "1000.00")
+
+    assert _money(order.customer) == Decimal("0.00")
+    assert order.amount_paid() == Decimal("600.00")
+
+
+def test_a_refund_after_the_total_fell_returns_only_the_credited_excess(manager):
+    order = _order()
+    payment = payment_record(order=order, amount="600.00", reference="BANK-1", by=manager)
+    _amend(Order.objects.get(pk=order.pk), manager, "500.00")
+
+    payment_refund(payment=payment, amount="100.00", reason="Overpaid after amending", by=manager)
+
+    # The 100 credited went back out: nothing left on the account, the order fully paid.
+    assert _money(order.customer) == Decimal("0.00")
+    order.refresh_from_db()
+    assert order.amount_paid() == order.total == Decimal("500.00")
+
+
+def test_payments_from_the_balance_stay_charged_and_bank_money_is_credited_first(manager):
+    order = _order()
+    LedgerEntryFactory(customer=order.customer, amount=Decimal("300.00"))
+    payment_record(
+        order=order, amount="300.00", method=Payment.Method.BALANCE, reference="", by=manager
+    )
+    payment_record(order=order, amount="300.00", reference="BANK-1", by=manager)
+
+    _amend(Order.objects.get(pk=order.pk), manager, "400.00")
+
+    # 600 paid for a 400 order: 200 back on the account.
+    assert _money(order.customer) == Decimal("200.00")
+
+
+def test_amending_an_unpaid_order_writes_nothing_to_the_ledger(manager):
+    order = _order()
+
+    _amend(order, manager, "500.00")
+
+    assert not LedgerEntry.objects.filter(customer=order.customer).exists()
