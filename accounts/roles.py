@@ -119,6 +119,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tasks.view_task",
         "tasks.change_task",
         *(f"tasks.{action}_taskrule" for action in ("view", "add", "change", "delete")),
+        "conversations.view_ordermessage",
+        "conversations.view_feedback",
     ],
 }
 

@@ -1,0 +1,35 @@
+"""Chat messages and feedback in the Django admin: to look things up, never to rewrite
+them, since both are records of what a client and the staff said."""
+
+from django.contrib import admin
+
+from conversations.models import Feedback, OrderMessage
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OrderMessage)
+class OrderMessageAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "order", "author", "is_from_client", "body")
+    list_filter = ("is_from_client",)
+    list_select_related = ("order", "author")
+    search_fields = ("order__number", "body")
+    date_hierarchy = "created_at"
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "order", "rating", "author", "comment")
+    list_filter = ("rating",)
+    list_select_related = ("order", "author")
+    search_fields = ("order__number", "comment")
+    date_hierarchy = "created_at"
