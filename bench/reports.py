@@ -6,8 +6,9 @@ report over the default 90-day period (an eighth of the orders).
 
 Seeds orders and their stage events with bulk inserts (bench data, not through the
 services): every order goes request → payment → production, most on to delivery and
-closed, some are cancelled. Times each report (median of 10) and, as the baseline, a
-plain count of the period's orders; prints the plans of the two event queries.
+closed, some are cancelled. Times each report (median of 10), all tables as the reports
+page reads them, and, as the baseline, a plain count of the period's orders; prints the
+plans of the two event queries.
 """
 
 import os
@@ -125,6 +126,11 @@ def _measure(total, customer, director):
     ):
         report = getattr(reports, name)
         timings[name] = _median_ms(lambda report=report: report(user=director, period=period))
+    from portals.manager.report_tables import TABLES, fetch_tables
+
+    timings["all tables (the page)"] = _median_ms(
+        lambda: fetch_tables(TABLES, user=director, period=period)
+    )
     closings = reports._closings(user=director, period=period).explain(analyze=True)
     orders = reports._sales_orders(user=director, period=period).order_by().values("pk")
     changes = str(Order.objects.filter(pk__in=orders).explain(analyze=True))

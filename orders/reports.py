@@ -142,8 +142,15 @@ def _sales_orders(*, user, period: ReportPeriod) -> QuerySet[Order]:
     )
 
 
-def _stage_changes(*, user, period: ReportPeriod) -> dict[int, list[tuple]]:
-    """Each order's state changes in the order they happened: one query for all orders."""
+StageChanges = dict[int, list[tuple]]
+
+
+def report_stage_changes(*, user, period: ReportPeriod) -> StageChanges:
+    """Each order's state changes in the order they happened: one query for all orders.
+
+    The funnel and the stage times both read this; a page showing both reads it once
+    and passes it to each as `changes`.
+    """
     orders = _sales_orders(user=user, period=period).order_by().values("pk")
     rows = (
         OrderEvent.objects.filter(order__in=orders)
@@ -158,7 +165,9 @@ def _stage_changes(*, user, period: ReportPeriod) -> dict[int, list[tuple]]:
     return changes
 
 
-def report_funnel(*, user, period: ReportPeriod) -> list[FunnelRow]:
+def report_funnel(
+    *, user, period: ReportPeriod, changes: StageChanges | None = None
+) -> list[FunnelRow]:
     """How many orders reached each stage, and of those how many went on to a further one.
 
     "Went on" means the order left the stage forward: not cancelled and not sent back to
@@ -167,8 +176,10 @@ def report_funnel(*, user, period: ReportPeriod) -> list[FunnelRow]:
     """
     reached: dict[str, set[int]] = defaultdict(set)
     moved_on: dict[str, set[int]] = defaultdict(set)
-    for order_id, changes in _stage_changes(user=user, period=period).items():
-        for action, from_state, to_state, _created_at in changes:
+    if changes is None:
+        changes = report_stage_changes(user=user, period=period)
+    for order_id, order_changes in changes.items():
+        for action, from_state, to_state, _created_at in order_changes:
             reached[to_state].add(order_id)
             if from_state and to_state != State.CANCELLED and action not in BACKWARD_ACTIONS:
                 moved_on[from_state].add(order_id)
@@ -192,15 +203,19 @@ def report_funnel(*, user, period: ReportPeriod) -> list[FunnelRow]:
     return rows
 
 
-def report_stage_times(*, user, period: ReportPeriod) -> list[StageTimeRow]:
+def report_stage_times(
+    *, user, period: ReportPeriod, changes: StageChanges | None = None
+) -> list[StageTimeRow]:
     """Average and 90th-percentile time of finished stays in each stage.
 
     A stay runs from the event that entered the stage to the next state change; the stay
     an order is in now has no end yet and is left out.
     """
     durations: dict[str, list[timedelta]] = defaultdict(list)
-    for changes in _stage_changes(user=user, period=period).values():
-        for entered, left in pairwise(changes):
+    if changes is None:
+        changes = report_stage_changes(user=user, period=period)
+    for order_changes in changes.values():
+        for entered, left in pairwise(order_changes):
             durations[entered[2]].append(left[3] - entered[3])
     rows = []
     for state in TIMED_STAGES:

@@ -16,6 +16,7 @@ from orders.reports import (
     report_lost_by_reason,
     report_revenue_by_manager,
     report_revenue_by_month,
+    report_stage_changes,
     report_stage_times,
 )
 from portals.charts import BarChart, bar_chart
@@ -81,6 +82,8 @@ class ReportTable:
     columns: tuple[Column, ...]
     # (label, value, value as shown) per bar; None: no chart for this table.
     chart_items: Callable[[list], list[tuple[str, Any, str]]] | None = None
+    # Built from the period's state changes, which `fetch_tables` reads once for all.
+    reads_stage_changes: bool = False
 
     def chart(self, rows: list) -> BarChart | None:
         if self.chart_items is None or not rows:
@@ -98,6 +101,7 @@ TABLES = (
             "to the quote); stages an order type skips are not counted against it."
         ),
         fetch=report_funnel,
+        reads_stage_changes=True,
         columns=(
             Column(gettext_lazy("Stage"), lambda row: row.label),
             Column(gettext_lazy("Orders reached"), lambda row: row.reached, numeric=True),
@@ -131,6 +135,7 @@ TABLES = (
             "The 90th percentile is the time within which nine stays in ten ended."
         ),
         fetch=report_stage_times,
+        reads_stage_changes=True,
         columns=(
             Column(gettext_lazy("Stage"), lambda row: row.label),
             Column(gettext_lazy("Stays"), lambda row: row.visits, numeric=True),
@@ -246,6 +251,20 @@ class RenderedTable:
     headers: list[Cell]
     rows: list[list[Cell]]
     chart: BarChart | None
+
+
+def fetch_tables(tables, *, user, period) -> list[tuple[ReportTable, list]]:
+    """Each table's rows; the state changes some of them share are read once."""
+    shared = {}
+    fetched = []
+    for table in tables:
+        extra = {}
+        if table.reads_stage_changes:
+            if "changes" not in shared:
+                shared["changes"] = report_stage_changes(user=user, period=period)
+            extra["changes"] = shared["changes"]
+        fetched.append((table, table.fetch(user=user, period=period, **extra)))
+    return fetched
 
 
 def render_table(table: ReportTable, rows: list) -> RenderedTable:

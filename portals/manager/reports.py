@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from core.portals import MANAGER_PORTAL_PERMISSION
 from portals.manager.forms import ReportPeriodForm
-from portals.manager.report_tables import TABLES, TABLES_BY_SLUG, render_table
+from portals.manager.report_tables import TABLES, TABLES_BY_SLUG, fetch_tables, render_table
 
 # Managers, the director and administrators see the whole process (they may read the
 # workflow configuration); warehouse and courier staff see only their own steps, and
@@ -42,7 +42,8 @@ def reports(request):
     form = ReportPeriodForm(request.GET or None)
     period = form.period()
     tables = [
-        render_table(table, table.fetch(user=request.user, period=period)) for table in TABLES
+        render_table(table, rows)
+        for table, rows in fetch_tables(TABLES, user=request.user, period=period)
     ]
     return render(
         request,

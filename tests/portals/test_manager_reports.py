@@ -437,3 +437,23 @@ def test_reports_cost_a_fixed_number_of_queries(director, sales, django_assert_m
     many = _queries_for_reports(director)
 
     assert many <= few
+
+
+def test_the_page_reads_the_periods_state_changes_once_for_funnel_and_stage_times(
+    director, sales, monkeypatch
+):
+    from portals.manager import report_tables
+
+    _build_orders(sales, 5)
+    reads = []
+    original = report_tables.report_stage_changes
+
+    def counted(**kwargs):
+        reads.append(kwargs)
+        return original(**kwargs)
+
+    monkeypatch.setattr(report_tables, "report_stage_changes", counted)
+
+    _queries_for_reports(director)
+
+    assert len(reads) == 1
