@@ -32,7 +32,19 @@ PORTALS = (
 def portals_for(user) -> list[PortalLink]:
     if not user.is_authenticated or not user.is_active:
         return []
-    return [portal for portal in PORTALS if user.has_perm(portal.permission)]
+    return [
+        portal
+        for portal in PORTALS
+        if user.has_perm(portal.permission)
+        and (portal.permission != CLIENT_PORTAL_PERMISSION or is_client_user(user))
+    ]
+
+
+def is_client_user(user) -> bool:
+    """Whether the user works as a client. A superuser holds every permission, the
+    client portal's included, but is not anybody's customer: their menus leave it out
+    (the pages themselves still open for them, to look at what clients see)."""
+    return user.has_perm(CLIENT_PORTAL_PERMISSION) and not user.is_superuser
 
 
 def home_portal_for(user) -> PortalLink | None:

@@ -100,3 +100,19 @@ def test_client_user_cannot_open_django_admin(client):
 
     assert response.status_code == 302
     assert reverse("admin:login") in response.url
+
+
+def test_a_superuser_gets_no_client_menu_and_a_client_does(client):
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(superuser)
+
+    page = client.get(reverse("portals_admin:home")).content.decode()
+
+    assert reverse("portals_client:cart") not in page
+    assert reverse("portals_client:home") not in page
+    assert reverse("portals_manager:home") in page
+
+    contact = ContactFactory()
+    client.force_login(contact.user)
+    own = client.get(reverse("portals_client:home")).content.decode()
+    assert reverse("portals_client:cart") in own
