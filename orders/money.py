@@ -17,6 +17,7 @@ from customers.models import LedgerEntry
 from customers.selectors import customer_balance
 from customers.services import ledger_entry_post
 from orders.errors import OrderValidationError
+from orders.lifecycle import State
 from orders.models import Invoice, Order, Payment, Refund
 
 ZERO = Decimal("0.00")
@@ -25,8 +26,18 @@ FROM_LEDGER = (Payment.Method.BALANCE, Payment.Method.BONUS)
 TOTAL_CHANGE_REFERENCE = "order-total:{order}:{version}"
 
 
+def chargeable_total(order: Order) -> Decimal:
+    """What the order may be charged: its total, or nothing once it is cancelled, so that
+    money paid for it is the customer's credit until it is refunded or spent."""
+    return ZERO if order.state == State.CANCELLED else order.total
+
+
 def outstanding(order: Order) -> Decimal:
-    return max(order.total - order.amount_paid(), ZERO)
+    return max(chargeable_total(order) - order.amount_paid(), ZERO)
+
+
+def overpaid(order: Order) -> Decimal:
+    return max(order.amount_paid() - chargeable_total(order), ZERO)
 
 
 def check_ledger_funds(order: Order, amount: Decimal, method: str) -> None:
@@ -132,16 +143,17 @@ def invoices_settle(order: Order) -> None:
 
 
 def rebalance_after_total_change(order: Order, *, by) -> Decimal:
-    """Keep what the order is charged equal to what it is paid, up to its new total.
+    """Keep what the order is charged equal to what it is paid, up to what it may cost.
 
     Money from outside is charged to the order as far as the order needs it (see
-    `post_payment`); when the total changes after payments (amended lines, a repriced
-    quote), the difference moves between the order and the account balance: a lower
-    total gives the excess back as credit, a higher one takes that credit again, even
-    into a debt when the credit was spent elsewhere meanwhile, so that a later refund
-    finds the ledger as `post_refund` expects. Payments from the balance or with bonus
-    points are charges already and stay as they are. Returns the amount credited to the
-    balance (negative: charged). The order must be saved with its new total and version.
+    `post_payment`). When that changes after payments (amended lines, a repriced quote,
+    a cancellation, after which nothing is chargeable), the difference moves between the
+    order and the account balance: less gives the excess back as credit, more takes that
+    credit again, even into a debt when it was spent elsewhere meanwhile, so that a later
+    refund finds the ledger as `post_refund` expects. Payments from the balance or with
+    bonus points are charges already and stay as they are. Returns the amount credited
+    to the balance (negative: charged). The order must be saved with its new state,
+    total and version.
     """
     payments = list(order.payments.all())
     if not payments:
@@ -153,7 +165,7 @@ def rebalance_after_total_change(order: Order, *, by) -> Decimal:
     paid = sum((payment.amount for payment in payments), ZERO) - sum(
         (refund.amount for refund in refunds), ZERO
     )
-    wanted = max(min(paid, order.total) - from_ledger, ZERO)
+    wanted = max(min(paid, chargeable_total(order)) - from_ledger, ZERO)
     references = [f"payment:{p.pk}" for p in payments if p.method not in FROM_LEDGER]
     references += [f"refund:{r.pk}" for r in refunds if r.payment.method not in FROM_LEDGER]
     own_prefix = TOTAL_CHANGE_REFERENCE.format(order=order.pk, version="")

@@ -434,6 +434,9 @@ def _apply_transition(
     )
     if from_state != order.state:
         tasks_close_for_stage_exit(order, left_state=from_state, at=event.created_at)
+    if State.CANCELLED in (from_state, order.state):
+        # What the order may be charged fell to nothing, or came back.
+        money.rebalance_after_total_change(order, by=by)
     tasks_create_for_stage_entry(order, event)
     if order.state == State.QUOTE:
         _open_quote_version(order, by=by)
@@ -779,7 +782,7 @@ def payment_refund(
                     ]
                 }
             )
-        overpaid_before = max(locked.amount_paid() - locked.total, Decimal("0"))
+        overpaid_before = money.overpaid(locked)
         refund = Refund.objects.create(
             payment=payment,
             order=locked,

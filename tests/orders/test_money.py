@@ -271,3 +271,32 @@ def test_amending_an_unpaid_order_writes_nothing_to_the_ledger(manager):
     _amend(order, manager, "500.00")
 
     assert not LedgerEntry.objects.filter(customer=order.customer).exists()
+
+
+def test_cancelling_a_paid_order_credits_its_money_and_a_refund_sends_it_back_out(manager):
+    from orders.services import order_transition
+
+    order = _order()
+    payment = payment_record(order=order, amount="600.00", reference="BANK-1", by=manager)
+
+    order = order_transition(
+        order=Order.objects.get(pk=order.pk), transition="cancel", by=manager, reason="Отказ"
+    )
+
+    assert _money(order.customer) == Decimal("600.00")
+    payment_refund(payment=payment, amount="600.00", reason="Order cancelled", by=manager)
+    assert _money(order.customer) == Decimal("0.00")
+    assert Order.objects.get(pk=order.pk).amount_paid() == Decimal("0.00")
+
+
+def test_money_arriving_for_a_cancelled_order_stays_on_the_account(manager):
+    from orders.services import order_transition
+
+    order = order_transition(order=_order(), transition="cancel", by=manager, reason="Отказ")
+
+    payment = payment_record(order=order, amount="250.00", reference="LATE-1", by=manager)
+
+    assert _money(order.customer) == Decimal("250.00")
+    assert order.events.get(action="payment_recorded").payload["overpayment"] == "250.00"
+    payment_refund(payment=payment, amount="250.00", reason="Order cancelled", by=manager)
+    assert _money(order.customer) == Decimal("0.00")
