@@ -10,6 +10,7 @@ from billing.services import amount_due_now
 from customers.models import LedgerEntry
 from customers.selectors import customer_balance
 from orders.models import Invoice, Order, Payment
+from orders.money import chargeable_total
 
 ZERO = Decimal("0.00")
 
@@ -42,7 +43,7 @@ def order_money(order: Order, user) -> OrderMoney:
     invoices = list(order.invoices.all())
     summary = OrderMoney(
         paid=paid,
-        outstanding=max(order.total - paid, ZERO),
+        outstanding=max(chargeable_total(order) - paid, ZERO),
         due_now=due_now,
         invoices=invoices,
         payments=payments,
