@@ -121,6 +121,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *(f"tasks.{action}_taskrule" for action in ("view", "add", "change", "delete")),
         "conversations.view_ordermessage",
         "conversations.view_feedback",
+        "catalog.view_catalogimport",
     ],
 }
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from billing.models import CompanyProfile, Document, GatewayNotification, OnlinePayment
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(CompanyProfile)
@@ -10,19 +11,6 @@ class CompanyProfileAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # One set of details: documents print the first row.
         return super().has_add_permission(request) and not CompanyProfile.objects.exists()
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Facts written by the services: looked at here, never edited."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OnlinePayment)

@@ -6,12 +6,14 @@ from treebeard.forms import movenodeform_factory
 
 from catalog.models import (
     Attribute,
+    CatalogImport,
     Category,
     Item,
     ItemAttributeValue,
     OrderFormField,
     SpecialOffer,
 )
+from core.admin import ReadOnlyAdmin
 
 
 class ChoicesField(forms.CharField):
@@ -100,8 +102,29 @@ class ItemAdmin(admin.ModelAdmin):
 
 @admin.register(SpecialOffer)
 class SpecialOfferAdmin(admin.ModelAdmin):
-    list_display = ("title", "discount_percent", "starts_on", "ends_on", "category", "is_active")
+    list_display = (
+        "title",
+        "code",
+        "discount_percent",
+        "starts_on",
+        "ends_on",
+        "category",
+        "is_active",
+    )
     list_filter = ("is_active",)
-    search_fields = ("title",)
+    search_fields = ("title", "code")
     list_select_related = ("category",)
     autocomplete_fields = ("category", "items")
+
+
+@admin.register(CatalogImport)
+class CatalogImportAdmin(ReadOnlyAdmin):
+    """To see who changed the catalog from which file; uploads are made in the admin portal."""
+
+    list_display = ("file_name", "kind", "uploaded_by", "created_at", "applied_at", "summary")
+    list_filter = ("kind", ("applied_at", admin.EmptyFieldListFilter))
+    list_select_related = ("uploaded_by",)
+    search_fields = ("file_name",)
+    date_hierarchy = "created_at"
+    # The content may be megabytes; the page lists what the import did instead.
+    fields = ("file_name", "kind", "uploaded_by", "created_at", "applied_at", "summary")

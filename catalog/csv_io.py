@@ -6,19 +6,21 @@ Excel with Russian regional settings uses "," as its decimal separator and there
 as its list separator, so a double-clicked file opens in columns and "1234,50" is read
 as a number (a "12.05" price would become the 12th of May). Uploads are read leniently:
 UTF-8 or Windows-1251 (what "CSV" means in a Russian Excel), ";" or ",", a decimal comma
-or point.
+or point, dates as 2026-12-31 or 31.12.2026 (how Excel saves a date it recognised).
 """
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.db.models import F, Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalog.models import Category, Item
+from catalog.models import Category, Item, OrderFormField, SpecialOffer
 from catalog.selectors import attribute_values_prefetch
 
 DELIMITER = ";"
@@ -30,6 +32,9 @@ NO_VAT = "none"
 TRUE_WORDS = {"1", "true", "yes", "да"}
 FALSE_WORDS = {"0", "false", "no", "нет"}
 ATTRIBUTE_SEPARATOR = "|"
+# Choices and SKUs are lists inside one cell; "|" rarely occurs in either.
+LIST_SEPARATOR = "|"
+DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,71 @@ CATEGORY_COLUMNS = (
     Column("is_active", False, gettext_lazy("Shown to clients: 1 or 0.")),
     Column("description", False, gettext_lazy("Description.")),
 )
-COLUMNS = {"items": ITEM_COLUMNS, "categories": CATEGORY_COLUMNS}
+FORM_FIELD_COLUMNS = (
+    Column(
+        "category",
+        False,
+        gettext_lazy("Slug of the category the field belongs to; empty when it is an item's."),
+    ),
+    Column(
+        "item",
+        False,
+        gettext_lazy("SKU of the item the field belongs to; empty when it is a category's."),
+    ),
+    Column(
+        "name",
+        True,
+        gettext_lazy(
+            "Identifier, unique per category or item: a row updates the field with it; "
+            "lowercase Latin letters, digits and _, e.g. fabric."
+        ),
+    ),
+    Column("label", True, gettext_lazy("Label shown to the client.")),
+    Column("field_type", False, gettext_lazy("text, number, choice or date.")),
+    Column(
+        "choices",
+        False,
+        gettext_lazy("Options of a choice field separated by |, e.g. Велюр|Рогожка."),
+    ),
+    Column("required", False, gettext_lazy("Must be filled in: 1 or 0.")),
+    Column("help_text", False, gettext_lazy("Hint shown under the field.")),
+    Column("position", False, gettext_lazy("Place in the form: 0, 1, 2…")),
+)
+OFFER_COLUMNS = (
+    Column(
+        "code",
+        True,
+        gettext_lazy(
+            "Code, unique: a row updates the offer with it; Latin letters, digits, - and _."
+        ),
+    ),
+    Column("title", True, gettext_lazy("Title.")),
+    Column(
+        "discount_percent", True, gettext_lazy("Discount in percent, over 0 and up to 100: 7,5.")
+    ),
+    Column("starts_on", True, gettext_lazy("First day: 2026-12-01 or 01.12.2026.")),
+    Column("ends_on", False, gettext_lazy("Last day, written the same way; empty for no end.")),
+    Column(
+        "category",
+        False,
+        gettext_lazy(
+            "Slug of the category whose items (subcategories included) it covers; empty for none."
+        ),
+    ),
+    Column(
+        "items",
+        False,
+        gettext_lazy("SKUs of the items it covers separated by |; they replace the offer's."),
+    ),
+    Column("is_active", False, gettext_lazy("In effect: 1 or 0.")),
+    Column("description", False, gettext_lazy("Description.")),
+)
+COLUMNS = {
+    "items": ITEM_COLUMNS,
+    "categories": CATEGORY_COLUMNS,
+    "form_fields": FORM_FIELD_COLUMNS,
+    "offers": OFFER_COLUMNS,
+}
 
 
 class CsvFileError(Exception):
@@ -180,26 +249,11 @@ def item_fields(
     for name in ("sku", "name", "kind", "unit", "external_id", "description"):
         if name in cells:
             fields[name] = cells[name]
-    converters = {
-        "price": _decimal,
-        "vat_rate": _vat_rate,
-        "in_stock": _boolean,
-        "is_active": _boolean,
-    }
-    for name, convert in converters.items():
-        if name in cells:
-            try:
-                fields[name] = convert(cells[name])
-            except ValueError as error:
-                errors[name] = [str(error)]
-    if "category" in cells:
-        slug = cells["category"]
-        if not slug:
-            fields["category"] = None
-        elif slug in categories:
-            fields["category"] = categories[slug]
-        else:
-            errors["category"] = [_("No category with slug “%(slug)s”.") % {"slug": slug}]
+    _convert(cells, fields, errors, "price", _decimal)
+    _convert(cells, fields, errors, "vat_rate", _vat_rate)
+    _convert(cells, fields, errors, "in_stock", _boolean)
+    _convert(cells, fields, errors, "is_active", _boolean)
+    _convert(cells, fields, errors, "category", lambda slug: _category(slug, categories))
     return fields, errors
 
 
@@ -225,12 +279,81 @@ def item_attributes(text: str) -> dict[str, str]:
 def category_fields(cells: dict[str, str]) -> tuple[dict, dict[str, list[str]]]:
     fields: dict = {name: cells[name] for name in ("slug", "name", "description") if name in cells}
     errors: dict[str, list[str]] = {}
-    if "is_active" in cells:
-        try:
-            fields["is_active"] = _boolean(cells["is_active"])
-        except ValueError as error:
-            errors["is_active"] = [str(error)]
+    _convert(cells, fields, errors, "is_active", _boolean)
     return fields, errors
+
+
+def form_field_owner(
+    cells: dict[str, str], categories: dict[str, Category], items: dict[str, Item]
+) -> tuple[Category | None, Item | None, dict[str, list[str]]]:
+    """The category or the item a form field row belongs to: exactly one must be named."""
+    slug, sku = cells.get("category", ""), cells.get("item", "")
+    if slug and sku:
+        return None, None, {"item": [_("Give a category or an item, not both.")]}
+    if not slug and not sku:
+        return None, None, {"category": [_("Give the slug of a category or the SKU of an item.")]}
+    if slug:
+        if slug in categories:
+            return categories[slug], None, {}
+        return None, None, {"category": [_("No category with slug “%(slug)s”.") % {"slug": slug}]}
+    if sku in items:
+        return None, items[sku], {}
+    return None, None, {"item": [_("No item with SKU “%(sku)s”.") % {"sku": sku}]}
+
+
+def form_field_fields(cells: dict[str, str]) -> tuple[dict, dict[str, list[str]]]:
+    """Model field values of a form field row, its owner and name (the key) left out."""
+    fields: dict = {
+        name: cells[name] for name in ("label", "field_type", "help_text") if name in cells
+    }
+    errors: dict[str, list[str]] = {}
+    _convert(cells, fields, errors, "choices", split_list)
+    _convert(cells, fields, errors, "required", _boolean)
+    _convert(cells, fields, errors, "position", _whole_number)
+    return fields, errors
+
+
+def offer_fields(
+    cells: dict[str, str], categories: dict[str, Category]
+) -> tuple[dict, dict[str, list[str]]]:
+    """Model field values of an offer row, its code (the key) and items left out."""
+    fields: dict = {name: cells[name] for name in ("title", "description") if name in cells}
+    errors: dict[str, list[str]] = {}
+    _convert(cells, fields, errors, "discount_percent", _decimal)
+    _convert(cells, fields, errors, "starts_on", _date)
+    _convert(cells, fields, errors, "ends_on", _date)
+    _convert(cells, fields, errors, "is_active", _boolean)
+    _convert(cells, fields, errors, "category", lambda slug: _category(slug, categories))
+    return fields, errors
+
+
+def offer_items(text: str, items: dict[str, Item]) -> list[Item]:
+    """The items of an `items` cell ("SOFA-1|TABLE-2"), raising ValueError naming unknown SKUs."""
+    skus = list(dict.fromkeys(split_list(text)))
+    unknown = [sku for sku in skus if sku not in items]
+    if unknown:
+        raise ValueError(_("No items with SKUs: %(skus)s.") % {"skus": ", ".join(unknown)})
+    return [items[sku] for sku in skus]
+
+
+def split_list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]
+
+
+def _convert(cells, fields: dict, errors: dict, name: str, convert: Callable) -> None:
+    if name in cells:
+        try:
+            fields[name] = convert(cells[name])
+        except ValueError as error:
+            errors[name] = [str(error)]
+
+
+def _category(slug: str, categories: dict[str, Category]) -> Category | None:
+    if not slug:
+        return None
+    if slug not in categories:
+        raise ValueError(_("No category with slug “%(slug)s”.") % {"slug": slug})
+    return categories[slug]
 
 
 def _decimal(text: str) -> Decimal:
@@ -243,6 +366,25 @@ def _decimal(text: str) -> Decimal:
     if value is None or not value.is_finite():
         raise ValueError(_("Enter a number, e.g. 1234,50."))
     return value
+
+
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(_("Enter a whole number, e.g. 3.")) from None
+
+
+def _date(text: str) -> date | None:
+    if not text:
+        return None
+    for date_format in DATE_FORMATS:
+        try:
+            # A calendar day, not a moment: no time zone is involved.
+            return datetime.strptime(text, date_format).date()  # noqa: DTZ007
+        except ValueError:
+            continue
+    raise ValueError(_("Enter a date as 2026-12-31 or 31.12.2026."))
 
 
 def _vat_rate(text: str) -> int:
@@ -323,3 +465,44 @@ def category_export_rows() -> Iterator[list[str]]:
 
 def _flag(value: bool) -> str:
     return "1" if value else "0"
+
+
+def form_field_export_rows() -> Iterator[list[str]]:
+    """Categories' fields first in tree order, then items' by SKU, each in form order."""
+    yield [column.name for column in FORM_FIELD_COLUMNS]
+    fields = OrderFormField.objects.select_related("category", "item").order_by(
+        F("item__sku").asc(nulls_first=True), "category__path", "position", "name"
+    )
+    for form_field in fields.iterator(chunk_size=2000):
+        yield [
+            form_field.category.slug if form_field.category_id else "",
+            form_field.item.sku if form_field.item_id else "",
+            form_field.name,
+            form_field.label,
+            form_field.field_type,
+            LIST_SEPARATOR.join(form_field.choices),
+            _flag(form_field.required),
+            form_field.help_text,
+            str(form_field.position),
+        ]
+
+
+def offer_export_rows() -> Iterator[list[str]]:
+    yield [column.name for column in OFFER_COLUMNS]
+    offers = (
+        SpecialOffer.objects.select_related("category")
+        .prefetch_related(Prefetch("items", queryset=Item.objects.only("sku").order_by("sku")))
+        .order_by("code")
+    )
+    for offer in offers.iterator(chunk_size=2000):
+        yield [
+            offer.code,
+            offer.title,
+            f"{offer.discount_percent:.2f}".replace(".", ","),
+            offer.starts_on.isoformat(),
+            offer.ends_on.isoformat() if offer.ends_on else "",
+            offer.category.slug if offer.category_id else "",
+            LIST_SEPARATOR.join(item.sku for item in offer.items.all()),
+            _flag(offer.is_active),
+            offer.description,
+        ]

@@ -9,6 +9,7 @@ with rows elsewhere in the file or with existing data.
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,15 +20,29 @@ from catalog.csv_io import (
     CsvRow,
     category_fields,
     decode_upload,
+    form_field_fields,
+    form_field_owner,
     item_attributes,
     item_fields,
+    offer_fields,
+    offer_items,
     read_rows,
+    split_list,
 )
-from catalog.models import CatalogImport, Category, Item
+from catalog.models import CatalogImport, Category, Item, OrderFormField, SpecialOffer
 from catalog.selectors import attribute_values_prefetch
-from catalog.services import category_create, category_update, item_create, item_update
+from catalog.services import (
+    category_create,
+    category_update,
+    item_create,
+    item_update,
+    order_form_field_upsert,
+    special_offer_upsert,
+)
 
 CREATE, UPDATE, UNCHANGED, REJECTED = "create", "update", "unchanged", "rejected"
+# Long enough to come back to a preview after a weekend, short enough not to keep files.
+UNAPPLIED_LIFETIME = timedelta(days=7)
 
 
 class CatalogImportError(Exception):
@@ -93,10 +108,20 @@ def catalog_import_apply(*, catalog_import: CatalogImport, by) -> ImportReport:
     return report
 
 
+def catalog_imports_purge(*, older_than: timedelta = UNAPPLIED_LIFETIME) -> int:
+    """Delete uploads never applied and older than `older_than`; returns how many.
+
+    Applied ones stay: they record who changed the catalog from which file.
+    """
+    deleted, _by_model = CatalogImport.objects.filter(
+        applied_at__isnull=True, created_at__lt=timezone.now() - older_than
+    ).delete()
+    return deleted
+
+
 def _run(catalog_import: CatalogImport, *, by, apply: bool) -> ImportReport:
     rows = read_rows(catalog_import.content, catalog_import.kind)
-    is_items = catalog_import.kind == CatalogImport.Kind.ITEMS
-    run = _import_items if is_items else _import_categories
+    run = _IMPORTERS[catalog_import.kind]
     with transaction.atomic():
         report = run(rows, by=by)
         if not apply or report.rejected:
@@ -121,12 +146,9 @@ def _import_items(rows: list[CsvRow], *, by) -> ImportReport:
                 attributes = item_attributes(row.cells["attributes"])
             except ValueError as error:
                 errors["attributes"] = [str(error)]
-        if sku in first_lines:
-            errors["sku"] = [
-                _("This SKU is already on line %(line)s.") % {"line": first_lines[sku]}
-            ]
-        elif sku:
-            first_lines[sku] = row.line
+        _check_repeated(
+            first_lines, sku, row, errors, "sku", _("This SKU is already on line %(line)s.")
+        )
         if errors:
             report.results.append(RowResult(row.line, sku, REJECTED, errors))
             continue
@@ -160,12 +182,9 @@ def _import_categories(rows: list[CsvRow], *, by) -> ImportReport:
         slug = row.cells.get("slug", "")
         fields, errors = category_fields(row.cells)
         errors = {**row.errors, **errors}
-        if slug in first_lines:
-            errors["slug"] = [
-                _("This slug is already on line %(line)s.") % {"line": first_lines[slug]}
-            ]
-        elif slug:
-            first_lines[slug] = row.line
+        _check_repeated(
+            first_lines, slug, row, errors, "slug", _("This slug is already on line %(line)s.")
+        )
         # Read afresh on every row: moving a category rewrites the paths of its subtree.
         category = Category.objects.filter(slug=slug).first() if slug else None
         parent = _current_parent(category)
@@ -203,6 +222,116 @@ def _import_categories(rows: list[CsvRow], *, by) -> ImportReport:
     return report
 
 
+def _import_form_fields(rows: list[CsvRow], *, by) -> ImportReport:
+    report = ImportReport()
+    categories = {category.slug: category for category in Category.objects.all()}
+    items = Item.objects.in_bulk(
+        [row.cells["item"] for row in rows if row.cells.get("item")], field_name="sku"
+    )
+    existing = {
+        (form_field.category_id, form_field.item_id, form_field.name): form_field
+        for form_field in OrderFormField.objects.filter(
+            name__in=[row.cells.get("name", "") for row in rows]
+        )
+    }
+    first_lines: dict[tuple, int] = {}
+    for row in rows:
+        name = row.cells.get("name", "")
+        label = "/".join(
+            part for part in (row.cells.get("category") or row.cells.get("item"), name) if part
+        )
+        category, item, errors = form_field_owner(row.cells, categories, items)
+        fields, field_errors = form_field_fields(row.cells)
+        errors = {**row.errors, **errors, **field_errors}
+        key = (category.pk if category else None, item.pk if item else None, name)
+        _check_repeated(
+            first_lines,
+            key if (category or item) and name else None,
+            row,
+            errors,
+            "name",
+            _("This field is already on line %(line)s."),
+        )
+        if errors:
+            report.results.append(RowResult(row.line, label, REJECTED, errors))
+            continue
+        form_field = existing.get(key)
+        if form_field is not None and _unchanged(form_field, fields):
+            report.results.append(RowResult(row.line, label, UNCHANGED))
+            continue
+        report.results.append(
+            _write(
+                row,
+                label,
+                lambda category=category, item=item, name=name, fields=fields: (
+                    order_form_field_upsert(
+                        category=category, item=item, name=name, fields=fields, by=by
+                    )
+                ),
+                CREATE if form_field is None else UPDATE,
+            )
+        )
+    return report
+
+
+def _import_offers(rows: list[CsvRow], *, by) -> ImportReport:
+    report = ImportReport()
+    categories = {category.slug: category for category in Category.objects.all()}
+    items = Item.objects.in_bulk(
+        [sku for row in rows for sku in split_list(row.cells.get("items", ""))], field_name="sku"
+    )
+    existing = SpecialOffer.objects.prefetch_related("items").in_bulk(
+        [row.cells["code"] for row in rows if row.cells.get("code")], field_name="code"
+    )
+    first_lines: dict[str, int] = {}
+    for row in rows:
+        code = row.cells.get("code", "")
+        fields, errors = offer_fields(row.cells, categories)
+        errors = {**row.errors, **errors}
+        offer_item_list = None
+        if "items" in row.cells:
+            try:
+                offer_item_list = offer_items(row.cells["items"], items)
+            except ValueError as error:
+                errors["items"] = [str(error)]
+        _check_repeated(
+            first_lines, code, row, errors, "code", _("This code is already on line %(line)s.")
+        )
+        if errors:
+            report.results.append(RowResult(row.line, code, REJECTED, errors))
+            continue
+        offer = existing.get(code)
+        if (
+            offer is not None
+            and _unchanged(offer, fields)
+            and (offer_item_list is None or _same_items(offer, offer_item_list))
+        ):
+            report.results.append(RowResult(row.line, code, UNCHANGED))
+            continue
+        report.results.append(
+            _write(
+                row,
+                code,
+                lambda code=code, fields=fields, offer_item_list=offer_item_list: (
+                    special_offer_upsert(code=code, fields=fields, items=offer_item_list, by=by)
+                ),
+                CREATE if offer is None else UPDATE,
+            )
+        )
+    return report
+
+
+def _check_repeated(first_lines: dict, key, row: CsvRow, errors: dict, column: str, message):
+    """Refuse a row whose key an earlier row of the file had: the file would contradict
+    itself. An empty key is left for the row's own checks to name."""
+    if not key:
+        return
+    if key in first_lines:
+        errors[column] = [message % {"line": first_lines[key]}]
+    else:
+        first_lines[key] = row.line
+
+
 def _write(row: CsvRow, key: str, write: Callable, action: str) -> RowResult:
     try:
         # A savepoint per row: a refused row leaves nothing of itself behind, and the
@@ -238,6 +367,10 @@ def _set_values(attributes: dict[str, str]) -> dict[str, str]:
     return {code: value for code, value in attributes.items() if value}
 
 
+def _same_items(offer: SpecialOffer, items: list[Item]) -> bool:
+    return {item.pk for item in offer.items.all()} == {item.pk for item in items}
+
+
 def _current_parent(category: Category | None) -> Category | None:
     if category is None or category.depth <= 1:
         return None
@@ -246,3 +379,11 @@ def _current_parent(category: Category | None) -> Category | None:
 
 def _path_of(category: Category | None) -> str:
     return category.path if category is not None else ""
+
+
+_IMPORTERS = {
+    CatalogImport.Kind.ITEMS: _import_items,
+    CatalogImport.Kind.CATEGORIES: _import_categories,
+    CatalogImport.Kind.FORM_FIELDS: _import_form_fields,
+    CatalogImport.Kind.OFFERS: _import_offers,
+}

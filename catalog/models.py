@@ -1,3 +1,4 @@
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -266,9 +267,22 @@ class ItemAttributeValue(models.Model):
         return f"{self.attribute}: {self.value}"
 
 
+def offer_code_new() -> str:
+    # Random rather than from the id: the code is needed before the row is inserted.
+    return f"offer-{secrets.token_hex(4)}"
+
+
 class SpecialOffer(models.Model):
     """A percent off items for a period: listed items, a category's whole subtree, or both."""
 
+    # Offers have no natural key; CSV files need one to update an offer rather than add it.
+    code = models.SlugField(
+        _("code"),
+        max_length=50,
+        unique=True,
+        blank=True,
+        help_text=_("Key of the offer in CSV files; made up when left empty."),
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     discount_percent = models.DecimalField(
@@ -314,6 +328,19 @@ class SpecialOffer(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if not self.code:
+            self.code = offer_code_new()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "code"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        # The same rule as the constraint, but named after the field that breaks it.
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("An offer cannot end before it starts.")})
+
 
 class CatalogImport(models.Model):
     """An uploaded CSV file kept between its preview and its application.
@@ -326,6 +353,8 @@ class CatalogImport(models.Model):
     class Kind(models.TextChoices):
         ITEMS = "items", _("Items")
         CATEGORIES = "categories", _("Categories")
+        FORM_FIELDS = "form_fields", _("Order form fields")
+        OFFERS = "offers", _("Special offers")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     file_name = models.CharField(_("file name"), max_length=255)

@@ -3,7 +3,14 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from treebeard.exceptions import InvalidMoveToDescendant
 
-from catalog.models import Attribute, Category, Item, ItemAttributeValue
+from catalog.models import (
+    Attribute,
+    Category,
+    Item,
+    ItemAttributeValue,
+    OrderFormField,
+    SpecialOffer,
+)
 
 # Treebeard fills these when it places the node; validating them before would fail.
 _TREE_FIELDS = ["path", "depth", "numchild"]
@@ -144,3 +151,58 @@ def _category_place(category: Category, parent: Category | None) -> None:
         raise ValidationError(
             {"parent": _("A category cannot be placed inside itself or its subcategories.")}
         ) from error
+
+
+def order_form_field_upsert(
+    *,
+    category: Category | None = None,
+    item: Item | None = None,
+    name: str,
+    fields: dict,
+    by=None,
+) -> tuple[OrderFormField, bool]:
+    """Create or update the field `name` of `category` or of `item` (one of them, not both).
+
+    Returns the field and whether it was created. Raises ValidationError naming fields,
+    "choices" for choices that do not suit the type (the model's `clean`).
+    """
+    with transaction.atomic():
+        form_field = (
+            OrderFormField.objects.select_for_update()
+            .filter(category=category, item=item, name=name)
+            .first()
+        )
+        created = form_field is None
+        if created:
+            form_field = OrderFormField(category=category, item=item, name=name)
+        for field_name, value in fields.items():
+            setattr(form_field, field_name, value)
+        form_field.full_clean()
+        form_field.save()
+        return form_field, created
+
+
+def special_offer_upsert(
+    *, code: str, fields: dict, items: list[Item] | None = None, by=None
+) -> tuple[SpecialOffer, bool]:
+    """Create or update the offer with `code`; `items`, when given, replaces its items.
+
+    Returns the offer and whether it was created. Raises ValidationError naming fields:
+    a discount outside 0–100 %, an end before the start. Two calls creating the same code
+    at once: the second fails on the unique constraint (IntegrityError).
+    """
+    if not code:
+        # Saving would make one up, and the next file could not find the offer by it.
+        raise ValidationError({"code": _("Give the offer a code.")})
+    with transaction.atomic():
+        offer = SpecialOffer.objects.select_for_update().filter(code=code).first()
+        created = offer is None
+        if created:
+            offer = SpecialOffer(code=code)
+        for field_name, value in fields.items():
+            setattr(offer, field_name, value)
+        offer.full_clean()
+        offer.save()
+        if items is not None:
+            offer.items.set(items)
+        return offer, created

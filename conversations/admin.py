@@ -4,17 +4,7 @@ them, since both are records of what a client and the staff said."""
 from django.contrib import admin
 
 from conversations.models import Feedback, OrderMessage
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(OrderMessage)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from tasks.models import Task, TaskRule
 
 
@@ -21,19 +22,10 @@ class TaskRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(ReadOnlyAdmin):
     """Read-only here: tasks change through the services, which notify the assignee."""
 
     list_display = ("title", "order", "assignee", "role", "due_at", "status")
     list_filter = ("status", "role")
     search_fields = ("title", "order__number")
     list_select_related = ("order", "assignee")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,8 +1,12 @@
 """Catalog CSV files in the admin portal: export, then upload, preview and apply an import."""
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -16,7 +20,9 @@ from catalog.csv_io import (
     CsvFileError,
     category_export_rows,
     csv_text,
+    form_field_export_rows,
     item_export_rows,
+    offer_export_rows,
 )
 from catalog.imports import (
     CREATE,
@@ -31,27 +37,81 @@ from catalog.imports import (
 from catalog.models import CatalogImport
 from core.portals import ADMIN_PORTAL_PERMISSION
 
-catalog_readers = permission_required(
-    (ADMIN_PORTAL_PERMISSION, "catalog.view_item", "catalog.view_category"),
-    raise_exception=True,
-)
-catalog_importers = permission_required(
-    (
-        ADMIN_PORTAL_PERMISSION,
-        "catalog.add_item",
-        "catalog.change_item",
-        "catalog.add_category",
-        "catalog.change_category",
-    ),
-    raise_exception=True,
-)
+# The portal first; what else is needed depends on the kind of file (`CatalogFile`).
+catalog_portal = permission_required(ADMIN_PORTAL_PERMISSION, raise_exception=True)
 CHANGES = (CREATE, UPDATE)
-EXPORTS = {"items": item_export_rows, "categories": category_export_rows}
+
+
+@dataclass(frozen=True)
+class CatalogFile:
+    """One kind of CSV file: the model it writes, and how the page offers it."""
+
+    kind: str
+    model: str
+    export_label: str
+    columns_title: str
+    export_rows: Callable[[], Iterator[list[str]]]
+
+    @property
+    def columns(self):
+        return COLUMNS[self.kind]
+
+    def may_export(self, user) -> bool:
+        return user.has_perm(f"catalog.view_{self.model}")
+
+    def may_import(self, user) -> bool:
+        return user.has_perms((f"catalog.add_{self.model}", f"catalog.change_{self.model}"))
+
+
+FILES = {
+    catalog_file.kind: catalog_file
+    for catalog_file in (
+        CatalogFile(
+            CatalogImport.Kind.ITEMS,
+            "item",
+            gettext_lazy("Items (CSV)"),
+            gettext_lazy("Columns of the items file"),
+            item_export_rows,
+        ),
+        CatalogFile(
+            CatalogImport.Kind.CATEGORIES,
+            "category",
+            gettext_lazy("Categories (CSV)"),
+            gettext_lazy("Columns of the categories file"),
+            category_export_rows,
+        ),
+        CatalogFile(
+            CatalogImport.Kind.FORM_FIELDS,
+            "orderformfield",
+            gettext_lazy("Order form fields (CSV)"),
+            gettext_lazy("Columns of the order form fields file"),
+            form_field_export_rows,
+        ),
+        CatalogFile(
+            CatalogImport.Kind.OFFERS,
+            "specialoffer",
+            gettext_lazy("Special offers (CSV)"),
+            gettext_lazy("Columns of the special offers file"),
+            offer_export_rows,
+        ),
+    )
+}
+
+
+def _importable(user) -> list[CatalogFile]:
+    return [catalog_file for catalog_file in FILES.values() if catalog_file.may_import(user)]
 
 
 class CatalogUploadForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("What the file holds"), choices=CatalogImport.Kind)
+    kind = forms.ChoiceField(label=gettext_lazy("What the file holds"))
     file = forms.FileField(label=gettext_lazy("CSV file"))
+
+    def __init__(self, *args, files_offered: list[CatalogFile], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (catalog_file.kind, CatalogImport.Kind(catalog_file.kind).label)
+            for catalog_file in files_offered
+        ]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -65,21 +125,31 @@ class CatalogUploadForm(forms.Form):
 
 @require_GET
 @login_required
-@catalog_readers
+@catalog_portal
 def catalog_export(request, kind):
-    if kind not in EXPORTS:
+    if kind not in FILES:
         raise Http404(kind)
-    response = HttpResponse(csv_text(EXPORTS[kind]()), content_type="text/csv; charset=utf-8")
+    if not FILES[kind].may_export(request.user):
+        raise PermissionDenied
+    response = HttpResponse(
+        csv_text(FILES[kind].export_rows()), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{kind}.csv"'
     return response
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@catalog_importers
+@catalog_portal
 def catalog_csv(request):
-    """The import page: the upload form, the columns of each file and the export links."""
-    form = CatalogUploadForm(request.POST or None, request.FILES or None)
+    """The import page: the upload form, the columns of each file and the export links.
+
+    It offers the kinds of file the user may import; a user who may import none gets 403.
+    """
+    importable = _importable(request.user)
+    if not importable:
+        raise PermissionDenied
+    form = CatalogUploadForm(request.POST or None, request.FILES or None, files_offered=importable)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -99,8 +169,12 @@ def catalog_csv(request):
         "portals/admin/catalog_csv.html",
         {
             "form": form,
-            "item_columns": COLUMNS["items"],
-            "category_columns": COLUMNS["categories"],
+            "importable": importable,
+            "exportable": [
+                catalog_file
+                for catalog_file in FILES.values()
+                if catalog_file.may_export(request.user)
+            ],
             "recent": recent[:10],
         },
     )
@@ -108,7 +182,7 @@ def catalog_csv(request):
 
 @require_GET
 @login_required
-@catalog_importers
+@catalog_portal
 def catalog_import_preview_page(request, pk):
     catalog_import = _own_import(request, pk)
     report = (
@@ -119,7 +193,7 @@ def catalog_import_preview_page(request, pk):
 
 @require_POST
 @login_required
-@catalog_importers
+@catalog_portal
 def catalog_import_apply_view(request, pk):
     catalog_import = _own_import(request, pk)
     try:
@@ -141,7 +215,11 @@ def catalog_import_apply_view(request, pk):
 
 def _own_import(request, pk) -> CatalogImport:
     # An upload is its uploader's until applied: another admin uploads their own file.
-    return get_object_or_404(CatalogImport, pk=pk, uploaded_by=request.user)
+    catalog_import = get_object_or_404(CatalogImport, pk=pk, uploaded_by=request.user)
+    # Checked again here: permissions may have been taken away since the upload.
+    if not FILES[catalog_import.kind].may_import(request.user):
+        raise PermissionDenied
+    return catalog_import
 
 
 def _render_preview(request, catalog_import, report: ImportReport | None, status=200):

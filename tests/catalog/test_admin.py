@@ -1,8 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from catalog.models import Category, OrderFormField
+from catalog.models import CatalogImport, Category, OrderFormField
 from tests.catalog.factories import CategoryFactory, ItemFactory, OrderFormFieldFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +80,28 @@ def test_admin_item_search_folds_cyrillic_case(admin_client):
     response = admin_client.get(reverse("admin:catalog_item_changelist"), {"q": "диван"})
 
     assert [item.sku for item in response.context["cl"].result_list] == ["SOFA-1"]
+
+
+def test_catalog_imports_are_listed_read_only(admin_client, django_assert_max_num_queries):
+    uploader = UserFactory(last_name="Загрузчиков")
+    for kind in CatalogImport.Kind:
+        CatalogImport.objects.create(
+            kind=kind, file_name=f"{kind}.csv", content="x", uploaded_by=uploader
+        )
+    applied = CatalogImport.objects.get(kind=CatalogImport.Kind.OFFERS)
+    applied.summary = {"create": 2}
+    applied.save()
+
+    with django_assert_max_num_queries(10):
+        listing = admin_client.get(reverse("admin:catalog_catalogimport_changelist"))
+    detail = admin_client.get(reverse("admin:catalog_catalogimport_change", args=[applied.pk]))
+    add = admin_client.get(reverse("admin:catalog_catalogimport_add"))
+
+    assert listing.status_code == 200
+    body = listing.content.decode()
+    assert all(f"{kind}.csv" in body for kind in CatalogImport.Kind)
+    assert "Загрузчиков" in body
+    assert detail.status_code == 200
+    assert "offers.csv" in detail.content.decode()
+    assert 'name="_save"' not in detail.content.decode()
+    assert add.status_code == 403

@@ -1,20 +1,24 @@
 """Catalog CSV pages of the admin portal: who may use them, export, upload, preview, apply."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import Role
-from catalog.models import CatalogImport, Item
-from tests.catalog.factories import CategoryFactory, ItemFactory
+from catalog.csv_io import COLUMNS
+from catalog.models import CatalogImport, Item, OrderFormField, SpecialOffer
+from tests.catalog.factories import CategoryFactory, ItemFactory, OrderFormFieldFactory
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 HEADER = "sku;name;kind;category;price;vat_rate;unit;in_stock;is_active;external_id;description"
+OFFER_HEADER = "code;title;discount_percent;starts_on;ends_on;category;items;is_active;description"
 CSV_PAGE = reverse("portals_admin:catalog_csv")
 
 
@@ -74,13 +78,18 @@ def test_the_home_page_links_the_import_page(admin_client):
     assert f'href="{CSV_PAGE}"' in response.content.decode()
 
 
-def test_the_import_page_documents_the_columns(admin_client):
+def test_the_import_page_documents_the_columns_and_links_the_export_of_every_kind(admin_client):
     response = admin_client.get(CSV_PAGE)
 
     body = response.content.decode()
     assert response.status_code == 200
-    for column in [*HEADER.split(";"), "slug", "parent"]:
-        assert f"<code>{column}</code>" in body
+    for kind in CatalogImport.Kind:
+        assert f'data-testid="columns-{kind}"' in body
+        assert f'href="{reverse("portals_admin:catalog_export", args=[kind])}"' in body
+        assert f'<option value="{kind}">' in body
+        for column in COLUMNS[kind]:
+            assert f"<code>{column.name}</code>" in body
+    assert "Columns of the special offers file" in body
 
 
 def test_export_downloads_a_bom_utf8_file_with_neutralised_formulas(admin_client, sofa):
@@ -214,3 +223,147 @@ def test_a_file_over_the_size_limit_is_refused(admin_client, monkeypatch):
     assert response.status_code == 200
     assert "The file is larger than 100" in response.content.decode()
     assert not CatalogImport.objects.exists()
+
+
+@pytest.fixture
+def offers_and_fields(sofa):
+    """One of each: a field of a category, a field of an item, and an offer on both."""
+    OrderFormFieldFactory(category=sofa.category, name="fabric", label="Ткань", choice=True)
+    OrderFormFieldFactory(item=sofa, name="width", label="Ширина", number=True, position=2)
+    offer = SpecialOffer.objects.create(
+        code="sofas",
+        title="Диваны −10%",
+        discount_percent=Decimal("10"),
+        starts_on=date(2026, 1, 1),
+        category=sofa.category,
+    )
+    offer.items.add(sofa)
+
+
+@pytest.mark.parametrize("kind", [CatalogImport.Kind.FORM_FIELDS, CatalogImport.Kind.OFFERS])
+def test_export_then_import_of_fields_and_offers_shows_no_change(
+    admin_client, offers_and_fields, kind
+):
+    exported = admin_client.get(reverse("portals_admin:catalog_export", args=[kind]))
+
+    response = _upload(admin_client, exported.content.decode("utf-8"), kind=kind)
+    preview = admin_client.get(response["Location"])
+
+    assert exported["Content-Disposition"] == f'attachment; filename="{kind}.csv"'
+    assert response.status_code == 302
+    body = preview.content.decode()
+    assert '<dd class="col-4" data-testid="count-unchanged">' in body
+    assert '<dd class="col-4" data-testid="count-unchanged">0</dd>' not in body
+    assert '<dd class="col-4" data-testid="count-update">0</dd>' in body
+    assert '<dd class="col-4" data-testid="count-create">0</dd>' in body
+    assert '<dd class="col-4" data-testid="count-rejected">0</dd>' in body
+
+
+def test_an_offers_file_is_previewed_then_applied(admin_client, sofa):
+    text = f"{OFFER_HEADER}\nspring;Весна;12,5;01.03.2026;2026-03-31;divany;SOFA-1;1;\n"
+    response = _upload(admin_client, text, kind="offers")
+
+    preview = admin_client.get(response["Location"])
+    assert '<dd class="col-4" data-testid="count-create">1</dd>' in preview.content.decode()
+    assert not SpecialOffer.objects.exists()
+    applied = admin_client.post(
+        reverse("portals_admin:catalog_import_apply", args=[CatalogImport.objects.get().pk]),
+        follow=True,
+    )
+
+    assert "Import applied: 1 created, 0 updated, 0 unchanged." in applied.content.decode()
+    offer = SpecialOffer.objects.get(code="spring")
+    assert (offer.discount_percent, offer.ends_on, list(offer.items.all())) == (
+        Decimal("12.50"),
+        date(2026, 3, 31),
+        [sofa],
+    )
+
+
+def test_a_bad_offer_row_is_shown_with_its_line_and_column_and_nothing_changes(
+    admin_client, offers_and_fields
+):
+    text = (
+        f"{OFFER_HEADER}\nsofas;Диваны;20;2026-01-01;;divany;;1;\n"
+        "ghost;Призрак;10;2026-05-01;;;SOFA-1|GHOST;1;\n"
+        "late;Поздно;10;2026-05-01;2026-04-01;;SOFA-1;1;\n"
+    )
+    response = _upload(admin_client, text, kind="offers")
+
+    applied = admin_client.post(
+        reverse("portals_admin:catalog_import_apply", args=[CatalogImport.objects.get().pk])
+    )
+
+    assert response.status_code == 302
+    assert applied.status_code == 422
+    body = applied.content.decode()
+    assert '<tr data-line="3"><td>3</td><td>ghost</td>' in body
+    assert '<tr data-line="4"><td>4</td><td>late</td>' in body
+    assert "<code>items</code>: No items with SKUs: GHOST." in body
+    assert "<code>ends_on</code>: An offer cannot end before it starts." in body
+    assert 'data-line="2"' not in body
+    assert SpecialOffer.objects.get().discount_percent == Decimal("10.00")
+
+
+def test_a_bad_form_field_row_is_shown_with_its_line_and_column(admin_client, offers_and_fields):
+    text = "category;item;name;label;field_type;choices\ndivany;;fabric;Ткань;choice;\n"
+    response = _upload(admin_client, text, kind="form_fields")
+
+    preview = admin_client.get(response["Location"])
+
+    body = preview.content.decode()
+    assert '<tr data-line="2"><td>2</td><td>divany/fabric</td>' in body
+    assert "<code>choices</code>: A choice field needs at least one choice." in body
+    assert OrderFormField.objects.get(name="fabric").choices == ["Велюр", "Рогожка", "Экокожа"]
+
+
+@pytest.fixture
+def item_importer(db):
+    """Into the admin portal and allowed to import items, but not offers or form fields."""
+    user = UserFactory()
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label__in=["accounts", "catalog"],
+            codename__in=["access_admin_portal", "view_item", "add_item", "change_item"],
+        )
+    )
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return user, client
+
+
+def test_what_a_user_may_import_and_export_depends_on_the_kind(item_importer, offers_and_fields):
+    user, client = item_importer
+    theirs = CatalogImport.objects.create(
+        kind="offers", file_name="f.csv", content=OFFER_HEADER, uploaded_by=user
+    )
+
+    page = client.get(CSV_PAGE)
+    offers_upload = _upload(client, f"{OFFER_HEADER}\nx;X;10;2026-01-01;;;;1;\n", kind="offers")
+    items_export = client.get(reverse("portals_admin:catalog_export", args=["items"]))
+    offers_export = client.get(reverse("portals_admin:catalog_export", args=["offers"]))
+    preview = client.get(reverse("portals_admin:catalog_import_preview", args=[theirs.pk]))
+    applied = client.post(reverse("portals_admin:catalog_import_apply", args=[theirs.pk]))
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-testid="columns-items"' in body
+    assert 'data-testid="export-items"' in body
+    assert "columns-offers" not in body
+    assert "export-offers" not in body
+    assert offers_upload.status_code == 200
+    assert "Select a valid choice." in offers_upload.content.decode()
+    assert (items_export.status_code, offers_export.status_code) == (200, 403)
+    assert (preview.status_code, applied.status_code) == (403, 403)
+    assert list(CatalogImport.objects.all()) == [theirs]
+    theirs.refresh_from_db()
+    assert theirs.applied_at is None
+
+
+def test_a_portal_user_who_may_import_nothing_gets_403(db):
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="access_admin_portal"))
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+
+    assert client.get(CSV_PAGE).status_code == 403
