@@ -12,7 +12,7 @@ from rest_framework import serializers
 from api.models import WebhookSubscription
 from api.webhooks import ORDER_ALL_TOPICS, SIGNING_DESCRIPTION, order_topics
 from billing.documents.generate import documents_available
-from catalog.models import Category, Item
+from catalog.models import Attribute, Category, Item
 from customers.models import Customer
 from orders.lifecycle import DeliveryStatus, OrderKind, PaymentTerms, State
 from orders.models import Order, OrderEvent, OrderLine, Payment
@@ -51,6 +51,13 @@ class CustomerUpsertSerializer(CustomerSerializer):
 
     class Meta(CustomerSerializer.Meta):
         read_only_fields = [*CustomerSerializer.Meta.read_only_fields, "external_id"]
+
+
+class AttributeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attribute
+        fields = ["code", "name", "position", "is_filterable"]
+        read_only_fields = ["code"]
 
 
 class ItemAttributesField(serializers.DictField):

@@ -8,6 +8,7 @@ app_name = "api-v1"
 router = SimpleRouter()
 router.register("customers", views.CustomerViewSet, basename="customer")
 router.register("items", views.ItemViewSet, basename="item")
+router.register("attributes", views.AttributeViewSet, basename="attribute")
 router.register("orders", views.OrderViewSet, basename="order")
 router.register("webhooks", views.WebhookSubscriptionViewSet, basename="webhook")
 

@@ -41,9 +41,9 @@ from api.services import (
 )
 from api.webhooks import SIGNING_DESCRIPTION
 from billing.documents.generate import document_get_or_create, document_spec_find
-from catalog.models import Item
+from catalog.models import Attribute, Item
 from catalog.selectors import with_attribute_values
-from catalog.services import item_create, item_update, item_upsert
+from catalog.services import attribute_upsert, item_create, item_update, item_upsert
 from customers.models import Customer
 from customers.services import customer_create, customer_update, customer_upsert
 from orders.errors import OrderValidationError
@@ -244,6 +244,68 @@ class ItemViewSet(CatalogViewSet):
 def _split_attributes(fields: dict) -> tuple[dict, dict | None]:
     fields = dict(fields)
     return fields, fields.pop("attributes", None)
+
+
+ATTRIBUTE_CODE_PATH = OpenApiParameter(
+    "code",
+    str,
+    OpenApiParameter.PATH,
+    description=_("The attribute's code: lowercase Latin letters, digits and underscores."),
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List item attributes",
+        responses=responses({200: api.AttributeSerializer(many=True)}),
+    ),
+    retrieve=extend_schema(
+        summary="Read an item attribute",
+        parameters=[ATTRIBUTE_CODE_PATH],
+        responses=responses({200: api.AttributeSerializer}, 404),
+    ),
+    update=extend_schema(
+        summary="Create or replace an item attribute by its code",
+        description=_(
+            "Idempotent: 201 when created, 200 when an existing one was updated. Items "
+            "refer to attributes by code in their `attributes`."
+        ),
+        parameters=[ATTRIBUTE_CODE_PATH],
+        request=api.AttributeSerializer,
+        responses=responses({200: api.AttributeSerializer, 201: api.AttributeSerializer}, 422),
+    ),
+)
+class AttributeViewSet(ApiViewMixin, viewsets.GenericViewSet):
+    """The attributes items are described and filtered by (1C's properties)."""
+
+    serializer_class = api.AttributeSerializer
+    lookup_field = "code"
+    action_permissions = {
+        "list": ("catalog.view_attribute",),
+        "retrieve": ("catalog.view_attribute",),
+        "update": ("catalog.add_attribute", "catalog.change_attribute"),
+    }
+
+    def get_queryset(self):
+        return Attribute.objects.all()
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, code=None):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def update(self, request, code=None):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        attribute, created = attribute_upsert(
+            code=code, fields=serializer.validated_data, by=request.user
+        )
+        return Response(
+            self.get_serializer(attribute).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
 
 # Orders

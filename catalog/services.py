@@ -206,3 +206,19 @@ def special_offer_upsert(
         if items is not None:
             offer.items.set(items)
         return offer, created
+
+
+def attribute_upsert(*, code: str, fields: dict, by=None) -> tuple[Attribute, bool]:
+    """Create or update the attribute with `code` (name, position, "filter in the
+    catalog"). Returns it and whether it was created; raises ValidationError naming
+    fields, "code" for one that is not a plain identifier."""
+    with transaction.atomic():
+        attribute = Attribute.objects.select_for_update().filter(code=code).first()
+        created = attribute is None
+        if created:
+            attribute = Attribute(code=code)
+        for name, value in fields.items():
+            setattr(attribute, name, value)
+        attribute.full_clean()
+        attribute.save()
+        return attribute, created

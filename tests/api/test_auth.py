@@ -83,6 +83,7 @@ WRITES = [
     ("put", "/api/v1/items/{item}/", {"name": "X"}),
     ("patch", "/api/v1/items/{item}/", {"name": "X"}),
     ("put", "/api/v1/items/by-external-id/SKU-9/", {"name": "X"}),
+    ("put", "/api/v1/attributes/colour/", {"name": "Цвет"}),
     ("post", "/api/v1/orders/", order_body()),
     ("post", "/api/v1/orders/bulk/", {"orders": [order_body()]}),
     ("post", "/api/v1/orders/{order}/transitions/", {"transition": "start_quote"}),
@@ -134,7 +135,8 @@ def test_every_write_route_is_in_the_read_scope_test():
             .replace("{order}", "{id}")
             .replace("{webhook}", "{id}")
             .replace("C-9", "{external_id}")
-            .replace("SKU-9", "{external_id}"),
+            .replace("SKU-9", "{external_id}")
+            .replace("colour", "{code}"),
         )
         for method, path, _body in WRITES
     }

@@ -58,3 +58,57 @@ def test_the_item_list_with_attributes_keeps_its_query_count(
     assert {"material": "Бук", "width": "90 см"} in [
         row["attributes"] for row in response.json()["results"]
     ]
+
+
+# Attributes themselves
+
+
+def test_an_attribute_is_created_then_replaced_by_its_code_and_items_may_use_it(admin_api):
+    url = "/api/v1/attributes/colour/"
+
+    created = admin_api.put(url, {"name": "Цвет", "position": 3}, format="json")
+    replaced = admin_api.put(url, {"name": "Цвет обивки", "is_filterable": False}, format="json")
+
+    assert created.status_code == 201, created.json()
+    assert replaced.status_code == 200
+    assert replaced.json() == {
+        "code": "colour",
+        "name": "Цвет обивки",
+        "position": 3,
+        "is_filterable": False,
+    }
+    item = ItemFactory()
+    patched = admin_api.patch(
+        f"/api/v1/items/{item.pk}/", {"attributes": {"colour": "Синий"}}, format="json"
+    )
+    assert patched.json()["attributes"] == {"colour": "Синий"}
+
+
+def test_a_bad_code_or_a_missing_name_is_a_problem_naming_it(admin_api):
+    bad_code = admin_api.put("/api/v1/attributes/Цвет/", {"name": "Цвет"}, format="json")
+    no_name = admin_api.put("/api/v1/attributes/colour/", {}, format="json")
+
+    assert_problem(bad_code, 422, code="lowercase Latin letters")
+    assert_problem(no_name, 422, name="required")
+    assert not Attribute.objects.exists()
+
+
+def test_a_manager_key_lists_attributes_but_may_not_change_them(keyed, sofas):
+    manager = keyed(roles=["manager"])
+
+    listed = manager.get("/api/v1/attributes/")
+
+    assert [row["code"] for row in listed.json()["results"]] == ["material", "width"]
+    assert manager.get("/api/v1/attributes/width/").json()["name"] == "Ширина"
+    assert_problem(manager.get("/api/v1/attributes/nothing/"), 404)
+    assert_problem(manager.put("/api/v1/attributes/width/", {"name": "X"}, format="json"), 403)
+
+
+def test_the_attribute_list_has_a_fixed_query_count(admin_api, django_assert_max_num_queries):
+    for number in range(30):
+        Attribute.objects.create(code=f"a{number}", name=f"Свойство {number}")
+
+    with django_assert_max_num_queries(5):
+        response = admin_api.get("/api/v1/attributes/?limit=30")
+
+    assert len(response.json()["results"]) == 30
