@@ -31,8 +31,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NO_VAT = "none"
 TRUE_WORDS = {"1", "true", "yes", "да"}
 FALSE_WORDS = {"0", "false", "no", "нет"}
-ATTRIBUTE_SEPARATOR = "|"
-# Choices and SKUs are lists inside one cell; "|" rarely occurs in either.
+# Choices, SKUs and characteristics are lists inside one cell; "|" rarely occurs in them.
 LIST_SEPARATOR = "|"
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
 
@@ -260,7 +259,7 @@ def item_fields(
 def item_attributes(text: str) -> dict[str, str]:
     """The attribute values of an `attributes` cell: "material=Дуб|width=120 см"."""
     values: dict[str, str] = {}
-    for part in text.split(ATTRIBUTE_SEPARATOR):
+    for part in text.split(LIST_SEPARATOR):
         if not part.strip():
             continue
         code, equals, value = part.partition("=")
@@ -442,7 +441,7 @@ def item_export_rows() -> Iterator[list[str]]:
             _flag(item.is_active),
             item.external_id,
             item.description,
-            ATTRIBUTE_SEPARATOR.join(
+            LIST_SEPARATOR.join(
                 f"{entry.attribute.code}={entry.value}" for entry in item.attribute_values.all()
             ),
         ]
