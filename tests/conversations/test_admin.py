@@ -54,3 +54,24 @@ def test_the_admin_role_reads_them_in_the_django_admin(conversation):
     browser.force_login(admin)
 
     assert browser.get(reverse("admin:conversations_feedback_changelist")).status_code == 200
+
+
+def test_the_message_list_costs_the_same_for_50_messages_as_for_5(admin_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("admin:conversations_ordermessage_changelist")
+
+    def queries_for(count):
+        while OrderMessage.objects.count() < count:
+            OrderMessage.objects.create(
+                order=OrderFactory(), author=UserFactory(), is_from_client=False, body="Ответ"
+            )
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(url).status_code == 200
+        return len(captured)
+
+    five = queries_for(5)
+    fifty = queries_for(50)
+
+    assert fifty <= five
