@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Category
 from orders.errors import OrderPermissionError, OrderValidationError
 from orders.lifecycle import State
-from orders.models import BusinessCalendar, Workflow, WorkflowRevision
+from orders.models import BusinessCalendar, BusinessCalendarRevision, Workflow, WorkflowRevision
 from orders.workflow_check import workflow_problems
 
 
@@ -145,6 +145,7 @@ def business_calendar_save(*, changes: dict, by) -> BusinessCalendar:
     with transaction.atomic():
         BusinessCalendar.get()
         calendar = BusinessCalendar.objects.select_for_update().get()
+        before = business_calendar_snapshot(calendar)
         for name, value in changes.items():
             setattr(calendar, name, value)
         try:
@@ -152,4 +153,20 @@ def business_calendar_save(*, changes: dict, by) -> BusinessCalendar:
         except ValidationError as error:
             raise OrderValidationError(error.message_dict) from error
         calendar.save()
+        BusinessCalendarRevision.objects.create(
+            changed_by=by, before=before, after=business_calendar_snapshot(calendar)
+        )
     return calendar
+
+
+def business_calendar_snapshot(calendar: BusinessCalendar) -> dict:
+    """The calendar as plain JSON, for its revisions and their diffs."""
+    snapshot = {}
+    for name in CALENDAR_FIELDS:
+        value = getattr(calendar, name)
+        if hasattr(value, "strftime"):
+            value = value.strftime("%H:%M")
+        elif isinstance(value, list):
+            value = ", ".join(str(part) for part in value)
+        snapshot[name] = value
+    return snapshot

@@ -1,4 +1,4 @@
-from orders.models.calendar import BusinessCalendar
+from orders.models.calendar import BusinessCalendar, BusinessCalendarRevision
 from orders.models.history import OrderEvent
 from orders.models.order import FeedCursor, Order, OrderLine, OrderNumberSequence
 from orders.models.payments import Invoice, Payment, Refund
@@ -8,6 +8,7 @@ from orders.models.workflow import Workflow, WorkflowRevision
 
 __all__ = [
     "BusinessCalendar",
+    "BusinessCalendarRevision",
     "FeedCursor",
     "Invoice",
     "Order",

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from orders.business_hours import WorkingTime
+from orders.models.workflow import ConfigurationRevision
 
 
 def default_workdays() -> list[int]:
@@ -113,3 +114,14 @@ def _parse_dates(values) -> tuple[set[date], list[str]]:
         except (TypeError, ValueError):
             bad.append(str(value))
     return dates, bad
+
+
+class BusinessCalendarRevision(ConfigurationRevision):
+    """A saved change of the business calendar, shown under it."""
+
+    class Meta(ConfigurationRevision.Meta):
+        verbose_name = _("business calendar revision")
+        verbose_name_plural = _("business calendar revisions")
+
+    def __str__(self):
+        return f"{self.changed_at:%Y-%m-%d %H:%M}"

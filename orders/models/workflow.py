@@ -114,12 +114,9 @@ class Workflow(models.Model):
         return path
 
 
-class WorkflowRevision(models.Model):
-    """A saved change of a workflow: who, when, and its settings before and after."""
+class ConfigurationRevision(models.Model):
+    """A saved change of some configuration: who, when, and its settings before and after."""
 
-    workflow = models.ForeignKey(
-        Workflow, verbose_name=_("workflow"), on_delete=models.CASCADE, related_name="revisions"
-    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("changed by"),
@@ -133,12 +130,8 @@ class WorkflowRevision(models.Model):
     after = models.JSONField(_("after"), default=dict)
 
     class Meta:
-        verbose_name = _("workflow revision")
-        verbose_name_plural = _("workflow revisions")
+        abstract = True
         ordering = ["-changed_at", "-id"]
-
-    def __str__(self):
-        return f"{self.workflow} @ {self.changed_at:%Y-%m-%d %H:%M}"
 
     @property
     def changes(self) -> list[tuple[str, object, object]]:
@@ -148,3 +141,16 @@ class WorkflowRevision(models.Model):
             for key in keys
             if self.before.get(key) != self.after.get(key)
         ]
+
+
+class WorkflowRevision(ConfigurationRevision):
+    workflow = models.ForeignKey(
+        Workflow, verbose_name=_("workflow"), on_delete=models.CASCADE, related_name="revisions"
+    )
+
+    class Meta(ConfigurationRevision.Meta):
+        verbose_name = _("workflow revision")
+        verbose_name_plural = _("workflow revisions")
+
+    def __str__(self):
+        return f"{self.workflow} @ {self.changed_at:%Y-%m-%d %H:%M}"

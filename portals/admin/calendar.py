@@ -19,10 +19,11 @@ from django.views.decorators.http import require_http_methods
 
 from core.form_errors import form_add_errors
 from orders.errors import OrderError, OrderValidationError
-from orders.models import BusinessCalendar
+from orders.models import BusinessCalendar, BusinessCalendarRevision
 from orders.workflows import business_calendar_save
 from portals.admin.workflows import workflow_admins
 
+HISTORY_SHOWN = 20
 DATES_HELP = gettext_lazy("One date a line, as YYYY-MM-DD or DD.MM.YYYY.")
 
 
@@ -102,8 +103,17 @@ def calendar_edit(request):
         else:
             messages.success(request, _("The business calendar is saved."))
             return redirect("portals_admin:calendar_edit")
+    revisions = list(
+        BusinessCalendarRevision.objects.select_related("changed_by")[: HISTORY_SHOWN + 1]
+    )
     return render(
         request,
         "portals/admin/calendar_edit.html",
-        {"form": form, "time_zone": settings.TIME_ZONE},
+        {
+            "form": form,
+            "time_zone": settings.TIME_ZONE,
+            "revisions": revisions[:HISTORY_SHOWN],
+            "more_revisions": len(revisions) > HISTORY_SHOWN,
+            "history_shown": HISTORY_SHOWN,
+        },
     )

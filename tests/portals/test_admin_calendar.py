@@ -140,3 +140,46 @@ def test_the_workflow_editor_switches_business_hours_on_and_records_it(admin_cli
     assert ("sla_business_hours", False, True) in revision.changes
     history = admin_client.get(f"/admin-portal/workflows/{b2b.pk}/history/").content.decode()
     assert "sla_business_hours" in history
+
+
+def test_every_save_is_recorded_with_who_and_what_and_shown_under_the_calendar(admin_client):
+    from orders.models import BusinessCalendarRevision
+
+    admin_client.post(URL, _calendar_form(day_end="17:00", holidays="2027-01-01\n07.01.2027"))
+
+    revision = BusinessCalendarRevision.objects.get()
+    assert revision.changed_by.has_perm("orders.manage_workflow")
+    assert revision.changes == [
+        ("day_end", "18:00", "17:00"),
+        ("holidays", "", "2027-01-01, 2027-01-07"),
+    ]
+    page = admin_client.get(URL).content.decode()
+    assert page.count('data-testid="revision"') == 1
+    assert "2027-01-01, 2027-01-07" in page
+
+
+def test_a_refused_calendar_records_no_revision(admin_client):
+    from orders.models import BusinessCalendarRevision
+
+    response = admin_client.post(URL, _calendar_form(day_start="19:00"))
+
+    assert response.status_code == 200
+    assert not BusinessCalendarRevision.objects.exists()
+
+
+def test_the_calendar_page_costs_the_same_with_many_revisions(admin_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_after(saves):
+        for number in range(saves):
+            admin_client.post(URL, _calendar_form(day_end=f"{17 + number % 2}:00"))
+        with CaptureQueriesContext(connection) as captured:
+            page = admin_client.get(URL)
+        assert page.status_code == 200
+        return len(captured)
+
+    few = queries_after(2)
+    many = queries_after(25)
+
+    assert many <= few
