@@ -143,10 +143,6 @@ class Facet:
     name: str
     values: list[FacetValue]
 
-    @property
-    def selected_count(self) -> int:
-        return sum(value.selected for value in self.values)
-
 
 def item_filter_attributes(items: QuerySet[Item], selected: dict[str, list[str]]) -> QuerySet[Item]:
     """Items having, for every attribute in `selected`, one of its selected values."""
