@@ -33,12 +33,16 @@ def tables(db):
         "Стол «Берёза»": ("Берёза", "120 см", "17500.00"),
     }
     items = {}
-    for name, (material, width, price) in rows.items():
-        items[name] = ItemFactory(name=name, category=category, price=price)
+    for number, (name, (material, width, price)) in enumerate(rows.items()):
+        # SKUs without digits a search for "160" could match.
+        sku = f"TABLE-{'ABC'[number]}"
+        items[name] = ItemFactory(name=name, sku=sku, category=category, price=price)
         item_attributes_set(
             item=items[name], values={"material": material, "width": width, "code_1c": "00-1"}
         )
-    items["Стол без свойств"] = ItemFactory(name="Стол без свойств", category=category)
+    items["Стол без свойств"] = ItemFactory(
+        name="Стол без свойств", sku="TABLE-PLAIN", category=category
+    )
     return items
 
 
