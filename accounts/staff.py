@@ -32,7 +32,7 @@ def user_invite(*, email: str, first_name: str, last_name: str, roles: list[str]
         # Random and never told: usable, so the reset form below agrees to send the link.
         user.set_password(secrets.token_urlsafe(32))
         user.save()
-        user.groups.set(Group.objects.filter(name__in=roles))
+        _roles_apply(user, roles)
     # The password-reset machinery sends a one-time link to set the first password.
     form = PasswordResetForm({"email": email})
     if form.is_valid():
@@ -54,8 +54,19 @@ def user_roles_set(*, user: User, roles: list[str], by) -> User:
         raise ValidationError(
             {"roles": [_("You cannot take the administrator role from yourself.")]}
         )
-    user.groups.set(Group.objects.filter(name__in=roles))
+    with transaction.atomic():
+        _roles_apply(user, roles)
     return user
+
+
+def _roles_apply(user: User, roles: list[str]) -> None:
+    """Give the roles; administrators also get into the Django admin, where the catalog,
+    its attributes, order forms and offers are edited (within their permissions)."""
+    user.groups.set(Group.objects.filter(name__in=roles))
+    is_staff = user.is_superuser or Role.ADMIN in roles
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
 
 
 def user_active_set(*, user: User, active: bool, by) -> User:

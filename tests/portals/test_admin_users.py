@@ -101,3 +101,28 @@ def test_the_list_costs_the_same_for_many_users(admin_client, django_assert_max_
         page = admin_client.get("/admin-portal/users/").content.decode()
 
     assert page.count('data-testid="users"') == 1
+
+
+def test_an_invited_administrator_edits_the_catalog_in_the_django_admin_until_demoted(
+    admin_client, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    admin_client.post(
+        "/admin-portal/users/invite/",
+        {"email": "second.admin@example.com", "first_name": "Ирина", "roles": [Role.ADMIN]},
+    )
+    second = User.objects.get(email="second.admin@example.com")
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
+    browser.force_login(second)
+
+    assert second.is_staff
+    assert browser.get("/django-admin/catalog/attribute/").status_code == 200
+    assert browser.get("/django-admin/catalog/item/add/").status_code == 200
+    # Administration home links the catalog in the Django admin.
+    assert 'data-testid="admin-catalog"' in browser.get("/admin-portal/").content.decode()
+
+    admin_client.post(f"/admin-portal/users/{second.pk}/", {"roles": [Role.MANAGER]})
+
+    second.refresh_from_db()
+    assert not second.is_staff
+    assert browser.get("/django-admin/catalog/attribute/").status_code == 302
