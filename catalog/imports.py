@@ -149,27 +149,22 @@ def _import_items(rows: list[CsvRow], *, by) -> ImportReport:
         _check_repeated(
             first_lines, sku, row, errors, "sku", _("This SKU is already on line %(line)s.")
         )
-        if errors:
-            report.results.append(RowResult(row.line, sku, REJECTED, errors))
-            continue
         item = existing.get(sku)
-        if (
-            item is not None
-            and _unchanged(item, fields)
-            and (attributes is None or _attributes_of(item) == _set_values(attributes))
-        ):
-            report.results.append(RowResult(row.line, sku, UNCHANGED))
-            continue
         report.results.append(
-            _write(
+            _row_result(
                 row,
                 sku,
-                lambda item=item, fields=fields, attributes=attributes: (
+                errors,
+                exists=item is not None,
+                unchanged=lambda item=item, fields=fields, attributes=attributes: (
+                    _unchanged(item, fields)
+                    and (attributes is None or _attributes_of(item) == _set_values(attributes))
+                ),
+                write=lambda item=item, fields=fields, attributes=attributes: (
                     item_create(fields=fields, attributes=attributes, by=by)
                     if item is None
                     else item_update(item=item, fields=fields, attributes=attributes, by=by)
                 ),
-                CREATE if item is None else UPDATE,
             )
         )
     return report
@@ -197,26 +192,21 @@ def _import_categories(rows: list[CsvRow], *, by) -> ImportReport:
                 errors["parent"] = [
                     _("No category with slug “%(slug)s” above this row.") % {"slug": parent_slug}
                 ]
-        if errors:
-            report.results.append(RowResult(row.line, slug, REJECTED, errors))
-            continue
-        if (
-            category is not None
-            and _unchanged(category, fields)
-            and (_path_of(parent) == category.path[: -Category.steplen])
-        ):
-            report.results.append(RowResult(row.line, slug, UNCHANGED))
-            continue
         report.results.append(
-            _write(
+            _row_result(
                 row,
                 slug,
-                lambda category=category, fields=fields, parent=parent: (
+                errors,
+                exists=category is not None,
+                unchanged=lambda category=category, fields=fields, parent=parent: (
+                    _unchanged(category, fields)
+                    and _path_of(parent) == category.path[: -Category.steplen]
+                ),
+                write=lambda category=category, fields=fields, parent=parent: (
                     category_create(fields=fields, parent=parent, by=by)
                     if category is None
                     else category_update(category=category, fields=fields, parent=parent, by=by)
                 ),
-                CREATE if category is None else UPDATE,
             )
         )
     return report
@@ -252,23 +242,21 @@ def _import_form_fields(rows: list[CsvRow], *, by) -> ImportReport:
             "name",
             _("This field is already on line %(line)s."),
         )
-        if errors:
-            report.results.append(RowResult(row.line, label, REJECTED, errors))
-            continue
         form_field = existing.get(key)
-        if form_field is not None and _unchanged(form_field, fields):
-            report.results.append(RowResult(row.line, label, UNCHANGED))
-            continue
         report.results.append(
-            _write(
+            _row_result(
                 row,
                 label,
-                lambda category=category, item=item, name=name, fields=fields: (
+                errors,
+                exists=form_field is not None,
+                unchanged=lambda form_field=form_field, fields=fields: _unchanged(
+                    form_field, fields
+                ),
+                write=lambda category=category, item=item, name=name, fields=fields: (
                     order_form_field_upsert(
                         category=category, item=item, name=name, fields=fields, by=by
                     )
                 ),
-                CREATE if form_field is None else UPDATE,
             )
         )
     return report
@@ -297,25 +285,20 @@ def _import_offers(rows: list[CsvRow], *, by) -> ImportReport:
         _check_repeated(
             first_lines, code, row, errors, "code", _("This code is already on line %(line)s.")
         )
-        if errors:
-            report.results.append(RowResult(row.line, code, REJECTED, errors))
-            continue
         offer = existing.get(code)
-        if (
-            offer is not None
-            and _unchanged(offer, fields)
-            and (offer_item_list is None or _same_items(offer, offer_item_list))
-        ):
-            report.results.append(RowResult(row.line, code, UNCHANGED))
-            continue
         report.results.append(
-            _write(
+            _row_result(
                 row,
                 code,
-                lambda code=code, fields=fields, offer_item_list=offer_item_list: (
+                errors,
+                exists=offer is not None,
+                unchanged=lambda offer=offer, fields=fields, offer_item_list=offer_item_list: (
+                    _unchanged(offer, fields)
+                    and (offer_item_list is None or _same_items(offer, offer_item_list))
+                ),
+                write=lambda code=code, fields=fields, offer_item_list=offer_item_list: (
                     special_offer_upsert(code=code, fields=fields, items=offer_item_list, by=by)
                 ),
-                CREATE if offer is None else UPDATE,
             )
         )
     return report
@@ -330,6 +313,24 @@ def _check_repeated(first_lines: dict, key, row: CsvRow, errors: dict, column: s
         errors[column] = [message % {"line": first_lines[key]}]
     else:
         first_lines[key] = row.line
+
+
+def _row_result(
+    row: CsvRow,
+    key: str,
+    errors: dict,
+    *,
+    exists: bool,
+    unchanged: Callable[[], bool],
+    write: Callable,
+) -> RowResult:
+    """What one row comes to: rejected with its errors, unchanged (an existing object
+    already as the row says), or written, as a create or an update."""
+    if errors:
+        return RowResult(row.line, key, REJECTED, errors)
+    if exists and unchanged():
+        return RowResult(row.line, key, UNCHANGED)
+    return _write(row, key, write, UPDATE if exists else CREATE)
 
 
 def _write(row: CsvRow, key: str, write: Callable, action: str) -> RowResult:

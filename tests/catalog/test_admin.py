@@ -26,6 +26,7 @@ def _inline_management(total=1):
         "admin:catalog_category_add",
         "admin:catalog_item_changelist",
         "admin:catalog_item_add",
+        "admin:catalog_attribute_changelist",
     ],
 )
 def test_admin_pages_open(admin_client, url_name):
