@@ -5,9 +5,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=config.settings
 
-# Pango and HarfBuzz for WeasyPrint (order PDFs; their Cyrillic font ships in billing/documents/fonts).
+# Pango and HarfBuzz for WeasyPrint (order PDFs; their Cyrillic font ships in billing/documents/fonts);
+# pg_dump and pg_restore for `manage.py backup` / `restore`.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-dejavu-core gettext \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core gettext postgresql-client \
        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
     && rm -rf /var/lib/apt/lists/*
 
@@ -19,7 +20,7 @@ RUN pip install --upgrade pip && pip install .
 # collectstatic needs a key to import settings; the real one comes from the environment at run time.
 RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 
-RUN useradd --create-home --uid 1000 crm && mkdir -p /app/var && chown -R crm /app/var
+RUN useradd --create-home --uid 1000 crm && mkdir -p /app/var/media /app/var/private && chown -R crm /app/var
 USER crm
 
 EXPOSE 8000

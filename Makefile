@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: install run test lint format browser system-deps run-deps messages migrations-check deploy-check diagram clean
+.PHONY: install run test prod-check backup restore lint format browser system-deps run-deps messages migrations-check deploy-check diagram clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (PYTHON=$(PYTHON))"; exit 1; }
@@ -44,6 +44,23 @@ test: install system-deps
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure"; fi; exit $$status
+
+# The production layer alone: static files built by the Dockerfile's command, gunicorn with
+# DEBUG=0, a worker and beat as docker-compose.yml starts them, and real outages (its own
+# Redis killed, database connections dropped, SMTP stopped). Needs PostgreSQL and redis-server.
+PROD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+prod-check: install system-deps
+	DATABASE_URL=$${DATABASE_URL:-$(PROD_DATABASE_URL)} DEBUG=1 $(BIN)/pytest tests/production -p no:cacheprovider $(PYTEST_ARGS)
+
+# The database (pg_dump, or SQLite's online backup) and the private and media files, into
+# backups/<date-time> or BACKUP=folder; `make restore BACKUP=folder` puts them back into an
+# empty database and checks that every table's rows and every file came back.
+backup: install
+	$(BIN)/python manage.py backup $(if $(BACKUP),--output $(BACKUP))
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "Name the backup folder: make restore BACKUP=backups/..."; exit 1; }
+	$(BIN)/python manage.py restore $(BACKUP)
 
 lint: install
 	$(BIN)/ruff check .

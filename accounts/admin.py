@@ -12,4 +12,4 @@ class UserAdmin(DjangoUserAdmin):
         (_("Contact and language"), {"fields": ("phone", "language")}),
     )
     list_display = ("username", "email", "first_name", "last_name", "is_active", "is_staff")
-    list_filter = ("is_active", "is_staff", "groups", "language")
+    list_filter = ("is_active", "is_pending_confirmation", "is_staff", "groups", "language")

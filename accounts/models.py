@@ -19,6 +19,13 @@ class User(AbstractUser):
         default=Language.RUSSIAN,
         help_text=_("Language of the emails and notifications this user receives."),
     )
+    # Tells a sign-up nobody confirmed yet from an account an administrator switched off:
+    # only the first may ask for the confirmation link again and activate itself with it.
+    is_pending_confirmation = models.BooleanField(
+        _("awaits email confirmation"),
+        default=False,
+        help_text=_("Signed up and has not opened the confirmation link yet."),
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -32,6 +39,16 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        # Active is confirmed, however it came about (the link, an administrator, the Django
+        # admin), so a later deactivation cannot be undone by asking for a sign-up link.
+        if self.is_active and self.is_pending_confirmation:
+            self.is_pending_confirmation = False
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "is_pending_confirmation"}
+        super().save(*args, **kwargs)
 
     @property
     def role_names(self) -> list[str]:

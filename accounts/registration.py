@@ -1,5 +1,12 @@
 """A new client signs up: a customer, its contact and a login, active once the email
-address is confirmed by the link we send."""
+address is confirmed by the link we send.
+
+The link leaves through the outbox, written in the sign-up's own transaction: a mail
+server that is down delays the letter (the worker retries) and never fails the sign-up.
+Until it is confirmed, the account may ask for the link again.
+"""
+
+import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -7,17 +14,19 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from customers.models import Contact, Customer
+from notifications.outbox import outbox_write
+
+# notifications.messages maps this topic to the confirmation email.
+SIGNUP_CONFIRMATION_TOPIC = "account.signup_confirmation"
 
 
 class ConfirmationTokenGenerator(PasswordResetTokenGenerator):
@@ -45,15 +54,21 @@ def client_register(
 ):
     """Create the customer, its primary contact and an inactive client login.
 
-    Raises ValidationError naming each bad field; then nothing is saved.
+    Writes the confirmation email as an outbox row in the same transaction. Raises
+    ValidationError naming each bad field; then nothing is saved.
     """
     User = get_user_model()  # noqa: N806 (Django's idiom for the swappable model)
     email = User.objects.normalize_email(email).lower()
     errors = {}
-    if (
-        User.objects.filter(email__iexact=email).exists()
-        or User.objects.filter(username=email).exists()
-    ):
+    taken = User.objects.filter(Q(email__iexact=email) | Q(username=email))
+    if taken.filter(is_pending_confirmation=True, is_active=False).exists():
+        errors["email"] = [
+            _(
+                "You have signed up with this email already and not confirmed it yet: "
+                "ask for the confirmation link again."
+            )
+        ]
+    elif taken.exists():
         errors["email"] = [_("An account with this email exists: log in or reset the password.")]
     user = User(username=email, email=email, first_name=name, phone=phone, language=language)
     try:
@@ -76,6 +91,7 @@ def client_register(
         raise ValidationError(errors)
     with transaction.atomic():
         user.is_active = False
+        user.is_pending_confirmation = True
         user.set_password(password)
         user.save()
         user.groups.add(Group.objects.get(name=Role.CLIENT))
@@ -83,21 +99,53 @@ def client_register(
         Contact.objects.create(
             customer=customer, name=name, email=email, phone=phone, is_primary=True, user=user
         )
+        registration_confirmation_send(user)
     return user
 
 
 def registration_confirmation_send(user) -> None:
+    """Write the email with a confirmation link for `user` to the outbox.
+
+    Requires an open transaction (the caller's change and the email commit together).
+    The payload carries no token: the link is made when the email is sent, so it stays
+    valid for its full lifetime however long the mail server was down.
+    """
+    outbox_write(
+        topic=SIGNUP_CONFIRMATION_TOPIC,
+        aggregate_type="user",
+        aggregate_id=user.pk,
+        payload={"user_id": user.pk, "email": user.email, "language": user.language},
+        # Every request is a new email; the rate limits keep their number down.
+        dedupe_key=f"{SIGNUP_CONFIRMATION_TOPIC}:{user.pk}:{uuid.uuid4().hex}",
+    )
+
+
+def registration_confirmation_resend(*, email: str) -> None:
+    """Send the link again if `email` belongs to a sign-up awaiting confirmation.
+
+    Returns nothing either way, so the caller cannot tell whether the address is known.
+    Writes one outbox row for such an account, none otherwise.
+    """
+    User = get_user_model()  # noqa: N806
+    email = User.objects.normalize_email(email).lower()
+    with transaction.atomic():
+        user = User.objects.filter(
+            email__iexact=email, is_active=False, is_pending_confirmation=True
+        ).first()
+        if user is not None:
+            registration_confirmation_send(user)
+
+
+def registration_awaits_confirmation(user) -> bool:
+    return user is not None and user.is_pending_confirmation and not user.is_active
+
+
+def registration_confirmation_link(user) -> str:
+    """The one-time link that activates `user`; made when the email is sent."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    link = settings.SITE_URL + reverse(
+    return settings.SITE_URL + reverse(
         "accounts:register_confirm", args=[uid, confirmation_tokens.make_token(user)]
     )
-    with translation.override(user.language):
-        send_mail(
-            _("Confirm your email address"),
-            render_to_string("accounts/email/register_confirm.txt", {"user": user, "link": link}),
-            None,
-            [user.email],
-        )
 
 
 def registration_confirm(uidb64: str, token: str):
@@ -107,7 +155,9 @@ def registration_confirm(uidb64: str, token: str):
         user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
     except (User.DoesNotExist, ValueError, TypeError, OverflowError):
         return None
-    if user.is_active or not confirmation_tokens.check_token(user, token):
+    if not registration_awaits_confirmation(user) or not confirmation_tokens.check_token(
+        user, token
+    ):
         return None
     user.is_active = True
     user.save(update_fields=["is_active"])

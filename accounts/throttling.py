@@ -15,15 +15,21 @@ def _client_address(group, request) -> str:
     return get_client_ip_address(request) or "unknown"
 
 
-def limit_posts(group: str, rate_setting: str):
-    """Count the view's POSTs per address; over the rate, `request.limited` is True.
+def posted_email(group, request) -> str:
+    """The email address a form names, as one mailbox: the key of a per-recipient limit."""
+    return request.POST.get("email", "").strip().lower()
+
+
+def limit_posts(group: str, rate_setting: str, key=_client_address):
+    """Count the view's POSTs per client address (or per `key`); over the rate,
+    `request.limited` is True.
 
     The rate is read from settings on each request (e.g. "5/h"), so it can be changed
     per deployment and per test.
     """
     return ratelimit(
         group=group,
-        key=_client_address,
+        key=key,
         rate=lambda _group, _request: getattr(settings, rate_setting),
         method="POST",
         block=False,

@@ -16,9 +16,9 @@ from accounts.models import User
 from accounts.registration import (
     client_register,
     registration_confirm,
-    registration_confirmation_send,
+    registration_confirmation_resend,
 )
-from accounts.throttling import is_limited, limit_posts
+from accounts.throttling import is_limited, limit_posts, posted_email
 from core.form_errors import form_add_errors
 from customers.models import Customer
 
@@ -52,6 +52,12 @@ class RegistrationForm(forms.Form):
         return data
 
 
+class ResendConfirmationForm(forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
@@ -80,9 +86,30 @@ def register(request):
         except ValidationError as error:
             form_add_errors(form, error.message_dict)
         else:
-            registration_confirmation_send(user)
             return render(request, "accounts/register_sent.html", {"email": user.email})
     return render(request, "accounts/register.html", {"form": form})
+
+
+# Who may: anyone not logged in; counted with the sign-ups from the same address (both
+# send the same email), and per typed address, so no mailbox gets more than a few an hour.
+@require_http_methods(["GET", "POST"])
+@limit_posts("accounts.register", "SIGNUP_RATE")
+@limit_posts("accounts.register_resend", "SIGNUP_RATE", key=posted_email)
+def register_resend(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = ResendConfirmationForm(request.POST or None, initial={"email": request.GET.get("email")})
+    if request.method == "POST" and is_limited(request):
+        form.is_valid()
+        form.add_error(None, _("Too many requests. Try again in an hour."))
+        return render(request, "accounts/register_resend.html", {"form": form}, status=TOO_MANY)
+    if request.method == "POST" and form.is_valid():
+        registration_confirmation_resend(email=form.cleaned_data["email"])
+        # One answer whether or not the address is known or awaits confirmation.
+        return render(
+            request, "accounts/register_resent.html", {"email": form.cleaned_data["email"]}
+        )
+    return render(request, "accounts/register_resend.html", {"form": form})
 
 
 # Who may: whoever holds the link; it works once.

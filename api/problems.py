@@ -4,7 +4,9 @@
 Service errors (`orders.errors`, Django's ValidationError) are translated here, once.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -31,9 +33,12 @@ _KINDS = {
     406: ("not-acceptable", _("Not acceptable")),
     409: ("conflict", _("Conflict")),
     412: ("precondition-failed", _("Precondition failed")),
+    413: ("payload-too-large", _("Request body too large")),
     415: ("unsupported-media-type", _("Unsupported media type")),
     422: ("validation", _("Invalid input")),
     429: ("throttled", _("Too many requests")),
+    500: ("server-error", _("Internal server error")),
+    503: ("unavailable", _("Service unavailable")),
 }
 
 
@@ -59,6 +64,17 @@ class Unprocessable(exceptions.APIException):
     def __init__(self, errors: dict[str, list[str]] | None = None, detail=None):
         self.errors = errors or {}
         super().__init__(detail)
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+    def __init__(self):
+        super().__init__(
+            _("The request body is larger than the limit of %(limit)s bytes.")
+            % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+        )
 
 
 class Conflict(exceptions.APIException):
@@ -113,14 +129,20 @@ def _translate(exc):
     if isinstance(exc, OrderPermissionError):
         return exceptions.PermissionDenied(str(exc.messages[0]))
     if isinstance(exc, DjangoValidationError):
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-        return Unprocessable(errors=flatten_errors(errors))
+        if hasattr(exc, "error_dict"):
+            return Unprocessable(errors=flatten_errors(exc.message_dict))
+        # Not about one field: the message itself is the best summary of the problem.
+        return Unprocessable(
+            errors=flatten_errors({"": exc.messages}), detail=" ".join(exc.messages)
+        )
     if isinstance(exc, exceptions.ValidationError):
         return Unprocessable(errors=flatten_errors(exc.detail))
     if isinstance(exc, Http404):
         return exceptions.NotFound()
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied()
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge()
     return exc
 
 
@@ -133,20 +155,19 @@ def problem_exception_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
         return None  # a server error: Django's 500 handling and logging
-    code = response.status_code
-    kind, title = _KINDS.get(code, ("error", _("Error")))
-    body = {
-        "type": f"{TYPE_PREFIX}{kind}",
-        "title": str(title),
-        "status": code,
-        "detail": _detail_text(exc),
-    }
-    errors = getattr(exc, "errors", None)
-    if errors:
-        body["errors"] = errors
-    response.data = body
+    response.data = problem_body(
+        response.status_code, _detail_text(exc), errors=getattr(exc, "errors", None)
+    )
     response.content_type = PROBLEM_CONTENT_TYPE
     return response
+
+
+def problem_body(code: int, detail: str, *, errors: dict | None = None) -> dict:
+    kind, title = _KINDS.get(code, ("error", _("Error")))
+    body = {"type": f"{TYPE_PREFIX}{kind}", "title": str(title), "status": code, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    return body
 
 
 def _detail_text(exc) -> str:

@@ -1,16 +1,25 @@
 """OpenAPI helpers: every status an operation returns is declared, errors as problems."""
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
+from api.edge import MAX_JSON_DEPTH
 from api.problems import PROBLEM_CONTENT_TYPE, ProblemSerializer
 
 JSON = "application/json"
 
 _PROBLEM_DESCRIPTIONS = {
-    400: _(
-        "Malformed request: invalid JSON, a NUL character, a bad query parameter, "
-        "header or cursor. `errors` names the culprit."
+    400: format_lazy(
+        "{} {}",
+        _(
+            "Malformed request: invalid JSON, a NUL character, a bad query parameter, "
+            "header or cursor. `errors` names the culprit."
+        ),
+        format_lazy(
+            _("Arrays and objects in a body may nest at most {depth} levels deep."),
+            depth=MAX_JSON_DEPTH,
+        ),
     ),
     401: _("No valid credentials: send `Authorization: Bearer <API key>`."),
     403: _(
@@ -19,12 +28,22 @@ _PROBLEM_DESCRIPTIONS = {
     ),
     404: _("No such object, or not one you may see."),
     409: _("The order is not in a state that allows this now, or it changed meanwhile."),
-    422: _("Invalid input; `errors` maps each bad field path to its messages."),
+    413: _("The body is larger than the server accepts; `detail` gives the limit in bytes."),
     415: _("The body must be JSON (`Content-Type: application/json`)."),
+    422: _(
+        "Invalid input; `errors` maps each bad field path to its messages. Fields the "
+        "operation does not know are refused too, each with “Unknown field.”"
+    ),
     429: _("Too many requests for this key; retry after `Retry-After` seconds."),
+    500: _("An unexpected failure on the server, logged there; the body tells nothing more."),
+    503: _(
+        "Temporarily unavailable (the database cannot be reached); retry after "
+        "`Retry-After` seconds."
+    ),
 }
-# Anyone can send a malformed request, a bad key, a key without the scope, or too many.
-COMMON = (400, 401, 403, 429)
+# Anyone can send a malformed request, a bad key, a key without the scope, or too many;
+# any request can meet a failure or an outage of the server.
+COMMON = (400, 401, 403, 429, 500, 503)
 
 
 def responses(success: dict, *problem_codes: int) -> dict:
@@ -35,7 +54,8 @@ def responses(success: dict, *problem_codes: int) -> dict:
     }
     codes = {*COMMON, *problem_codes}
     if 422 in codes:
-        codes.add(415)  # every operation that validates a body also refuses non-JSON ones
+        # Every operation that validates a body also refuses non-JSON and oversized ones.
+        codes.update((413, 415))
     for code in sorted(codes):
         declared[(code, PROBLEM_CONTENT_TYPE)] = OpenApiResponse(
             ProblemSerializer, description=_PROBLEM_DESCRIPTIONS[code]

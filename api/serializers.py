@@ -1,6 +1,6 @@
 """Translation between JSON and the services' arguments; no business rules here."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.urls import reverse
@@ -9,6 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.inputs import (
+    ApiModelSerializer,
+    ApiSerializer,
+    SupportedDateField,
+    SupportedDateTimeField,
+    column_digits,
+    overflow_threshold,
+)
 from api.models import WebhookSubscription
 from api.webhooks import ORDER_ALL_TOPICS, SIGNING_DESCRIPTION, order_topics
 from billing.documents.generate import documents_available
@@ -19,11 +27,12 @@ from orders.models import Order, OrderEvent, OrderLine, Payment
 from orders.services import LineInput
 
 EXTERNAL_ID_MAX_LENGTH = 100
+CENT = Decimal("0.01")
 
 # Customers and items
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(ApiModelSerializer):
     class Meta:
         model = Customer
         fields = [
@@ -53,7 +62,7 @@ class CustomerUpsertSerializer(CustomerSerializer):
         read_only_fields = [*CustomerSerializer.Meta.read_only_fields, "external_id"]
 
 
-class AttributeSerializer(serializers.ModelSerializer):
+class AttributeSerializer(ApiModelSerializer):
     class Meta:
         model = Attribute
         fields = ["code", "name", "position", "is_filterable"]
@@ -73,7 +82,7 @@ class ItemAttributesField(serializers.DictField):
         return {entry.attribute.code: entry.value for entry in instance.attribute_values.all()}
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class ItemSerializer(ApiModelSerializer):
     attributes = ItemAttributesField(
         required=False,
         help_text=_(
@@ -120,22 +129,22 @@ class ItemUpsertSerializer(ItemSerializer):
 # Orders, as read
 
 
-class CustomerBriefSerializer(serializers.ModelSerializer):
+class CustomerBriefSerializer(ApiModelSerializer):
     class Meta:
         model = Customer
         fields = ["id", "external_id", "name", "kind"]
 
 
-class ItemBriefSerializer(serializers.ModelSerializer):
+class ItemBriefSerializer(ApiModelSerializer):
     class Meta:
         model = Item
         fields = ["id", "external_id", "sku"]
 
 
-class OrderLineSerializer(serializers.ModelSerializer):
+class OrderLineSerializer(ApiModelSerializer):
     item = ItemBriefSerializer()
-    price = serializers.DecimalField(source="unit_price", max_digits=14, decimal_places=2)
-    total = serializers.DecimalField(source="line_total", max_digits=14, decimal_places=2)
+    price = serializers.DecimalField(source="unit_price", **column_digits(OrderLine, "unit_price"))
+    total = serializers.DecimalField(source="line_total", **column_digits(OrderLine, "line_total"))
     options = serializers.DictField(
         source="custom_values", help_text=_("Answers to the item's order form.")
     )
@@ -156,7 +165,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
         ]
 
 
-class OrderEventSerializer(serializers.ModelSerializer):
+class OrderEventSerializer(ApiModelSerializer):
     actor = serializers.SerializerMethodField(help_text=_("Who acted; null for the system."))
 
     class Meta:
@@ -168,7 +177,7 @@ class OrderEventSerializer(serializers.ModelSerializer):
         return str(event.actor) if event.actor_id else None
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class PaymentSerializer(ApiModelSerializer):
     class Meta:
         model = Payment
         fields = ["id", "amount", "method", "reference", "paid_at", "created_at"]
@@ -180,7 +189,7 @@ class DeliverySerializer(serializers.Serializer):
     )
     carrier = serializers.CharField()
     tracking_number = serializers.CharField()
-    expected_date = serializers.DateField(source="expected_delivery_date", allow_null=True)
+    expected_date = SupportedDateField(source="expected_delivery_date", allow_null=True)
 
 
 class DocumentLinkSerializer(serializers.Serializer):
@@ -189,7 +198,7 @@ class DocumentLinkSerializer(serializers.Serializer):
     url = serializers.URLField()
 
 
-class OrderSummarySerializer(serializers.ModelSerializer):
+class OrderSummarySerializer(ApiModelSerializer):
     customer = CustomerBriefSerializer()
     state = serializers.ChoiceField(choices=State.choices)
 
@@ -242,7 +251,7 @@ class OrderDetailSerializer(OrderSummarySerializer):
             "documents",
         ]
 
-    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
+    @extend_schema_field(serializers.DecimalField(**column_digits(Payment, "amount")))
     def get_amount_paid(self, order) -> str:
         # From the prefetched payments and refunds: no query per order.
         paid = sum((payment.amount for payment in order.payments.all()), Decimal("0.00"))
@@ -265,7 +274,7 @@ class OrderDetailSerializer(OrderSummarySerializer):
 # Orders, as written
 
 
-class ReferenceSerializer(serializers.Serializer):
+class ReferenceSerializer(ApiSerializer):
     """An object given by our ID or by its ID in the accounting system: exactly one of them."""
 
     id = serializers.IntegerField(min_value=1, required=False)
@@ -281,19 +290,40 @@ def _reference_filter(reference: dict) -> dict:
     return {"pk": reference["id"]} if "id" in reference else reference
 
 
-class OrderLineInputSerializer(serializers.Serializer):
+# Each quantity and price fits its column, yet their product may not fit the amount columns
+# (PostgreSQL: "numeric field overflow"); the quantity is what the client got wrong.
+LINE_AMOUNT_LIMIT = overflow_threshold(OrderLine, "line_total")
+ORDER_AMOUNT_LIMIT = overflow_threshold(Order, "subtotal")
+
+
+def _line_gross(line: dict) -> Decimal:
+    """The line's amount before discount; `line["item"]` is the catalog item."""
+    price = line["item"].price if line.get("price") is None else line["price"]
+    return (line["quantity"] * price).quantize(CENT, ROUND_HALF_UP)
+
+
+def _line_errors(line: dict, item: Item | None) -> dict:
+    if item is None:
+        return {"item": [_("No such item in the catalog.")]}
+    if _line_gross({**line, "item": item}) >= LINE_AMOUNT_LIMIT:
+        return {"quantity": [_("Quantity times price is more than an order line can hold.")]}
+    return {}
+
+
+class OrderLineInputSerializer(ApiSerializer):
     item = ReferenceSerializer()
-    quantity = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=Decimal("0.001"))
+    quantity = serializers.DecimalField(
+        **column_digits(OrderLine, "quantity"), min_value=Decimal("0.001")
+    )
     price = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=2,
+        **column_digits(OrderLine, "unit_price"),
         min_value=0,
         required=False,
         allow_null=True,
         help_text=_("Unit price; the catalog price when left out."),
     )
     discount_percent = serializers.DecimalField(
-        max_digits=5, decimal_places=2, min_value=0, max_value=100, default=0
+        **column_digits(OrderLine, "discount_percent"), min_value=0, max_value=100, default=0
     )
     options = serializers.DictField(
         child=serializers.JSONField(),
@@ -302,7 +332,7 @@ class OrderLineInputSerializer(serializers.Serializer):
     )
 
 
-class OrderCreateSerializer(serializers.Serializer):
+class OrderCreateSerializer(ApiSerializer):
     kind = serializers.ChoiceField(choices=OrderKind.choices)
     customer = ReferenceSerializer()
     lines = OrderLineInputSerializer(
@@ -324,7 +354,7 @@ class OrderCreateSerializer(serializers.Serializer):
     )
     currency = serializers.RegexField(r"^[A-Z]{3}\Z", required=False, default="RUB")
     priority = serializers.ChoiceField(choices=Order.Priority.choices, default="normal")
-    service_date = serializers.DateField(required=False, allow_null=True)
+    service_date = SupportedDateField(required=False, allow_null=True)
     service_place = serializers.CharField(
         required=False, default="", allow_blank=True, max_length=255
     )
@@ -356,10 +386,14 @@ class OrderCreateSerializer(serializers.Serializer):
                 if "id" in reference
                 else by_external_id.get(reference["external_id"])
             )
-            errors.append({} if item else {"item": [_("No such item in the catalog.")]})
+            errors.append(_line_errors(line, item))
             resolved.append({**line, "item": item})
         if any(errors):
             raise serializers.ValidationError(errors)
+        if sum(_line_gross(line) for line in resolved) >= ORDER_AMOUNT_LIMIT:
+            raise serializers.ValidationError(
+                _("The order's total is more than an order can hold.")
+            )
         return resolved
 
     def service_arguments(self) -> dict:
@@ -385,7 +419,7 @@ def api_field_path(path: str) -> str:
     return ".".join(SERVICE_FIELD_NAMES.get(part, part) for part in path.split("."))
 
 
-class BulkOrderCreateSerializer(serializers.Serializer):
+class BulkOrderCreateSerializer(ApiSerializer):
     orders = serializers.ListField(
         child=serializers.DictField(),
         min_length=1,
@@ -422,7 +456,7 @@ TRANSITION_CHOICES = sorted(
 )
 
 
-class TransitionInputSerializer(serializers.Serializer):
+class TransitionInputSerializer(ApiSerializer):
     transition = serializers.ChoiceField(choices=TRANSITION_CHOICES)
     note = serializers.CharField(required=False, default="", allow_blank=True, max_length=10000)
     reason = serializers.CharField(
@@ -449,13 +483,9 @@ class TransitionOptionSerializer(serializers.Serializer):
     requires_reason = serializers.BooleanField()
 
 
-class PaymentInputSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-    )
-    paid_at = serializers.DateTimeField(required=False, allow_null=True)
+class PaymentInputSerializer(ApiSerializer):
+    amount = serializers.DecimalField(**column_digits(Payment, "amount"), min_value=Decimal("0.01"))
+    paid_at = SupportedDateTimeField(required=False, allow_null=True)
     reference = serializers.CharField(
         max_length=100,
         required=False,
@@ -466,11 +496,11 @@ class PaymentInputSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=Payment.Method.choices, default="bank_transfer")
 
 
-class ShipmentInputSerializer(serializers.Serializer):
+class ShipmentInputSerializer(ApiSerializer):
     status = serializers.ChoiceField(choices=DeliveryStatus.choices, required=False)
     carrier = serializers.CharField(max_length=100, required=False, allow_blank=True)
     tracking_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    expected_date = serializers.DateField(required=False)
+    expected_date = SupportedDateField(required=False)
     note = serializers.CharField(required=False, default="", allow_blank=True, max_length=10000)
 
 
@@ -487,7 +517,7 @@ class ChangeSerializer(serializers.Serializer):
     action = serializers.CharField(
         help_text=_("What happened: created, a transition name, payment_recorded, …")
     )
-    changed_at = serializers.DateTimeField(source="created_at")
+    changed_at = SupportedDateTimeField(source="created_at")
 
 
 class ChangesPageSerializer(serializers.Serializer):
@@ -500,7 +530,10 @@ class ChangesPageSerializer(serializers.Serializer):
 # Webhooks
 
 
-class WebhookSubscriptionSerializer(serializers.ModelSerializer):
+class WebhookSubscriptionSerializer(ApiModelSerializer):
+    """Where to push which order events. A key may have at most 10 subscriptions (the
+    server's WEBHOOK_MAX_SUBSCRIPTIONS_PER_KEY); one more is a 422."""
+
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=[ORDER_ALL_TOPICS, *order_topics()]),
         min_length=1,
@@ -515,3 +548,11 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
         model = WebhookSubscription
         fields = ["id", "url", "events", "secret", "is_active", "created_at"]
         read_only_fields = ["id", "secret", "created_at"]
+        extra_kwargs = {
+            "url": {
+                "help_text": _(
+                    "An https:// URL whose host resolves only to public internet addresses: "
+                    "loopback, private, link-local and other reserved addresses are refused."
+                )
+            }
+        }

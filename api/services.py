@@ -3,10 +3,12 @@ subscriptions. Orders, customers and items are written by their own apps' servic
 
 import hashlib
 import json
+import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 from api.keys import key_new
 from api.models import ApiClient, IdempotencyKey, Scope, WebhookSubscription
 from api.webhooks import ORDER_ALL_TOPICS, order_topics
+from notifications.webhooks import WebhookAddressError, webhook_address_check
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 IDEMPOTENCY_KEY_LIFETIME = timedelta(hours=24)
@@ -183,21 +186,62 @@ def _clean_events(events) -> list[str]:
     return sorted(set(events))
 
 
+def _check_target(url: str) -> None:
+    """Public HTTPS only, unless WEBHOOK_ALLOW_PRIVATE_ADDRESSES (development, tests, an
+    internal deployment): a subscriber must not make us probe our own network."""
+    if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+        return
+    if urllib.parse.urlsplit(url).scheme != "https":
+        raise ValidationError({"url": _("Give an https:// URL.")})
+    try:
+        webhook_address_check(url)
+    except WebhookAddressError as error:
+        if error.address is None:
+            message = _("The host name %(host)s does not resolve.") % {"host": error.host}
+        elif str(error.address) == error.host:
+            message = _("%(address)s is not a public internet address.") % {
+                "address": error.address
+            }
+        else:
+            message = _(
+                "%(host)s resolves to %(address)s, which is not a public internet address."
+            ) % {"host": error.host, "address": error.address}
+        raise ValidationError({"url": message}) from error
+
+
+def _check_room_for_one_more(client: ApiClient) -> None:
+    """The caller holds a transaction; the client's row stays locked until it ends, so two
+    concurrent creates cannot both see room for one."""
+    ApiClient.objects.select_for_update().only("pk").get(pk=client.pk)
+    limit = settings.WEBHOOK_MAX_SUBSCRIPTIONS_PER_KEY
+    if WebhookSubscription.objects.filter(client=client).count() >= limit:
+        raise ValidationError(
+            _("An API key may have at most %(limit)s webhook subscriptions; delete one first.")
+            % {"limit": limit}
+        )
+
+
 def webhook_subscription_create(
     *, client: ApiClient, url: str, events: list[str], is_active: bool = True
 ) -> WebhookSubscription:
+    """Refused with `ValidationError` for bad events, a URL that is not public HTTPS (see
+    `_check_target`), or a client that has WEBHOOK_MAX_SUBSCRIPTIONS_PER_KEY already."""
     subscription = WebhookSubscription(
         client=client, url=url, events=_clean_events(events), is_active=is_active
     )
     subscription.full_clean()
-    subscription.save()
+    _check_target(subscription.url)
+    with transaction.atomic():
+        _check_room_for_one_more(client)
+        subscription.save()
     return subscription
 
 
 def webhook_subscription_update(
     *, subscription: WebhookSubscription, **fields
 ) -> WebhookSubscription:
-    """Change `url`, `events` or `is_active`; the secret stays."""
+    """Change `url`, `events` or `is_active`; the secret stays. A new URL is checked as on
+    creation."""
     if "events" in fields:
         fields["events"] = _clean_events(fields["events"])
     for name, value in fields.items():
@@ -205,6 +249,8 @@ def webhook_subscription_update(
             raise ValueError(name)
         setattr(subscription, name, value)
     subscription.full_clean()
+    if "url" in fields:
+        _check_target(subscription.url)
     subscription.save(update_fields=[*fields])
     return subscription
 

@@ -49,7 +49,12 @@ from customers.services import customer_create, customer_update, customer_upsert
 from orders.errors import OrderValidationError
 from orders.models import Order
 from orders.selectors import order_available_transitions, order_get_for_user, order_list_for_user
-from orders.services import delivery_update, order_create, order_transition, payment_record
+from orders.services import (
+    delivery_update,
+    order_create,
+    order_transition,
+    payment_record_or_get,
+)
 
 
 class ApiViewMixin:
@@ -517,19 +522,18 @@ class OrderViewSet(ApiViewMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         order = self._order_for_write(pk)
         data = serializer.validated_data
-        reference = data["reference"]
-        existed = bool(reference) and order.payments.filter(reference=reference).exists()
-        payment = payment_record(
+        # Created or found under the order's lock: of racing posts, one is told 201.
+        payment, created = payment_record_or_get(
             order=order,
             amount=data["amount"],
             by=request.user,
-            reference=reference,
+            reference=data["reference"],
             paid_at=data.get("paid_at"),
             method=data["method"],
         )
         return Response(
             api.PaymentSerializer(payment).data,
-            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
     @extend_schema(

@@ -176,38 +176,56 @@ def _notification_outcome(body: bytes, log: GatewayNotification) -> tuple[str, s
     return outcome.IGNORED, updated.status
 
 
-def refund_issue(*, payment: Payment, amount, reason: str, by) -> Refund:
-    """Refund a payment; money paid by card goes back to the card through the gateway."""
+def refund_issue(
+    *, payment: Payment, amount, reason: str, by, idempotence_key: uuid.UUID | None = None
+) -> Refund:
+    """Refund a payment; money paid by card goes back to the card through the gateway.
+
+    `idempotence_key` is made once per user action (the refund form carries it): the
+    same action arriving twice, a double click or a retry after a lost answer, makes one
+    refund at the gateway, which gets the key as its Idempotence-Key, and records it
+    once. Without a key, each call is a new refund.
+    """
     if by is not None and not by.has_perm("orders.process_order"):
         raise OrderPermissionError()
+    idempotence_key = idempotence_key or uuid.uuid4()
     if payment.provider != PROVIDER:
-        return payment_refund(payment=payment, amount=amount, reason=reason, by=by)
+        return payment_refund(
+            payment=payment, amount=amount, reason=reason, by=by, idempotence_key=idempotence_key
+        )
     attempt = OnlinePayment.objects.filter(payment=payment).first()
     if attempt is None:
         raise OrderValidationError({"payment": [_("The gateway payment is not known.")]})
-    amount = _refundable(payment, amount, reason)
-    done = payment.refunds.count()
+    refunds = list(Refund.objects.filter(payment=payment))
+    done = next((refund for refund in refunds if refund.idempotence_key == idempotence_key), None)
+    if done is not None:
+        # The action already went through: no second question to the gateway, and no
+        # "nothing left to refund" for the click that came second.
+        return done
+    amount = _refundable(payment, refunds, amount, reason)
     try:
         provider_reference = client.refund_create(
             payment_id=attempt.provider_payment_id,
             amount=amount,
             currency=attempt.currency,
-            # The same refund retried after a lost answer is not made twice at the gateway.
-            idempotence_key=str(uuid.uuid5(uuid.NAMESPACE_URL, f"refund:{payment.pk}:{done}")),
+            idempotence_key=str(idempotence_key),
         )
     except client.GatewayError as error:
         logger.warning("Refund on payment %s refused: %s", payment.pk, error)
         raise PaymentUnavailableError() from error
+    # A racing copy of this action got the same gateway refund and may have recorded it
+    # first: `payment_refund` then returns that record.
     return payment_refund(
         payment=payment,
         amount=amount,
         reason=reason,
         by=by,
         provider_reference=provider_reference,
+        idempotence_key=idempotence_key,
     )
 
 
-def _refundable(payment: Payment, amount, reason: str) -> Decimal:
+def _refundable(payment: Payment, refunds: list[Refund], amount, reason: str) -> Decimal:
     """Check before asking the gateway: it cannot take a refund back."""
     errors = {}
     try:
@@ -215,7 +233,7 @@ def _refundable(payment: Payment, amount, reason: str) -> Decimal:
     except (ArithmeticError, ValueError):
         errors["amount"] = [_("Enter a number.")]
     else:
-        left = payment.amount - sum((r.amount for r in payment.refunds.all()), Decimal("0"))
+        left = payment.amount - sum((refund.amount for refund in refunds), Decimal("0"))
         if not amount.is_finite() or amount <= 0:
             errors["amount"] = [_("The amount must be positive.")]
         elif amount > left:

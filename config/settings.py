@@ -5,12 +5,17 @@ DEBUG off, SECRET_KEY is required and the TLS settings are on unless switched of
 one by one (behind a proxy that terminates TLS, or for a local test over HTTP).
 """
 
+import base64
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -68,7 +73,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after security, so every response carries the policies, error pages too.
+    "core.security_headers.ContentSecurityPolicyMiddleware",
+    "core.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session and auth middleware, whose database lookups fail first in an
+    # outage: turns unhandled errors into problem+json under /api/, and outages into 503s.
+    "api.middleware.UnhandledExceptionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -164,8 +175,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
@@ -182,14 +193,27 @@ STORAGES = {
     },
 }
 
+# Only the hashed copies are kept and compressed: the others are never linked, and halving
+# the work keeps the image build's collectstatic short. Source maps are not compressed (only
+# developer tools fetch them).
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CRM <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Shared by every process in production (e.g. redis://redis:6379/1), so API throttling
-# counts per key across gunicorn workers; per-process memory by default.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Rate limits (sign-up, password reset, API keys) count in the cache, so in production it
+# must be shared by every process: a per-process cache would multiply each limit by the
+# number of gunicorn workers. Without CACHE_URL production uses a table of the database it
+# needs anyway (created by a migration), so a Redis outage cannot break a page.
+CACHE_TABLE = "crm_cache"
+CACHES = {
+    "default": env.cache_url(
+        "CACHE_URL", default="locmemcache://" if DEBUG else f"dbcache://{CACHE_TABLE}"
+    )
+}
 
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)
@@ -198,6 +222,7 @@ WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
 # Webhooks to loopback or private networks would let a subscriber probe our own network;
 # allowed only in development and tests (or by explicit choice on an internal deployment).
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
+WEBHOOK_MAX_SUBSCRIPTIONS_PER_KEY = env.int("WEBHOOK_MAX_SUBSCRIPTIONS_PER_KEY", default=10)
 NOTIFICATIONS_STALE_SECONDS = env.int("NOTIFICATIONS_STALE_SECONDS", default=60)
 QUOTE_REMINDER_AFTER_HOURS = env.int("QUOTE_REMINDER_AFTER_HOURS", default=72)
 SERVICE_REMINDER_DAYS_BEFORE = env.int("SERVICE_REMINDER_DAYS_BEFORE", default=1)
@@ -215,12 +240,17 @@ PAYMENT_GATEWAY_SECRET_KEY = env.str(
     "PAYMENT_GATEWAY_SECRET_KEY", default="demo-secret" if DEBUG else ""
 )
 PAYMENT_GATEWAY_TIMEOUT_SECONDS = env.int("PAYMENT_GATEWAY_TIMEOUT_SECONDS", default=10)
+# Origins the browser is redirected through to pay (YooKassa's checkout pages), allowed as
+# form targets by the Content-Security-Policy besides the gateway's own origin.
+PAYMENT_CHECKOUT_ORIGINS = env.list("PAYMENT_CHECKOUT_ORIGINS", default=["https://yoomoney.ru"])
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Security: on by default outside DEBUG, each switchable on its own.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Health checks come over plain HTTP from inside the host (compose, a load balancer).
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
@@ -233,6 +263,50 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta t
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts, styles, images and requests from our own
+# origin only; no inline script, style or on* handler and no eval: templates attach
+# behaviour through static/js/app.js and styles through static/css/app.css.
+# Emails keep inline styles (mail clients need them), and the admin's email preview (an
+# iframe's srcdoc) inherits this policy: exactly the style attributes of
+# templates/notifications/email/message.html are allowed, by their hash.
+EMAIL_INLINE_STYLES = ("font-family: Arial, sans-serif; color: #222;", "border-collapse: collapse;")
+
+
+def _csp_hash(source: str) -> str:
+    return f"'sha256-{base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()}'"
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF, "'unsafe-hashes'", *map(_csp_hash, EMAIL_INLINE_STYLES)],
+        "img-src": [CSP_SELF, "data:"],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+        # The payment gateway's checkout is added per request (core/security_headers.py).
+        "form-action": [CSP_SELF],
+    },
+}
+# Browser features no page uses, refused to our pages and to anything they embed.
+PERMISSIONS_POLICY_DISABLED = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 
 # Celery: an embedded broker on SQLite unless a real one is configured.
 CELERY_BROKER_URL = env.str(
@@ -247,6 +321,9 @@ CELERY_RESULT_BACKEND = env.str(
     ),
 )
 CELERY_TASK_ACKS_LATE = True
+# Nothing reads task results; keeping none means publishing a task never touches the result
+# store, so a dead Redis costs a request one refused connection, not twenty retries.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
@@ -266,6 +343,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker waits out a broker outage of any length instead of exiting after 100 attempts.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the broker connection dies is left to finish, not killed: killed
+# halfway through a send, its delivery stays claimed (5 minutes) before anyone retries it.
+# Its acknowledgement is lost with the connection; the broker may hand it out again, and
+# every task is idempotent (a delivery is claimed once, an outbox row dispatched once).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # Schedules live in the database (django-celery-beat), so admins can see and change them.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
@@ -298,6 +382,7 @@ SPECTACULAR_SETTINGS = {
         "a read-scope key may only GET. Portal users' sessions may read within their own "
         "permissions. Money is a decimal string; states are the lifecycle codes. Errors are "
         "`application/problem+json` (RFC 9457) with `errors` mapping field paths to messages. "
+        "A body field the operation does not know is refused (422, “Unknown field.”). "
         "Create orders with an `Idempotency-Key` header to retry safely; sync changes through "
         "`/api/v1/changes/`; receive them pushed through `/api/v1/webhooks/`."
     ),

@@ -6,6 +6,25 @@ from django.db import IntegrityError, transaction
 from customers.models import Customer, LedgerEntry
 
 
+def ledger_lock(*, customer: Customer) -> None:
+    """Hold the customer's ledger until the caller's transaction ends.
+
+    A balance is a sum of entries with no row of its own, so the customer's row stands
+    for it: whoever checks a balance before spending it takes this lock first, and a
+    second spender waits and then reads what the first left. Callers that also lock an
+    order take the order first (every service does), so two of them never wait on each
+    other in opposite orders. FOR NO KEY UPDATE rather than FOR UPDATE: inserting an
+    order or an entry that refers to the customer takes FOR KEY SHARE on its row, which
+    this lock lets through, so creating orders never waits on a payment.
+    SQLite ignores row locks; its IMMEDIATE transactions already run one writer at a time.
+    """
+    list(
+        Customer.objects.select_for_update(no_key=True)
+        .filter(pk=customer.pk)
+        .values_list("pk", flat=True)
+    )
+
+
 def ledger_entry_post(
     *,
     customer: Customer,
@@ -19,7 +38,8 @@ def ledger_entry_post(
     """Append one entry to the customer's ledger.
 
     With a `reference`, posting the same fact twice (a payment notification repeated,
-    a retried task) returns the first entry instead of counting it again.
+    a retried task) returns the first entry instead of counting it again. Takes the
+    customer's `ledger_lock`, so no entry slips between a spender's check and its charge.
     """
     fields = {
         "customer": customer,
@@ -30,16 +50,18 @@ def ledger_entry_post(
         "reference": reference,
         "created_by": by,
     }
-    if not reference:
-        return LedgerEntry.objects.create(**fields)
-    try:
-        # A savepoint, so a duplicate does not spoil the caller's transaction.
-        with transaction.atomic():
+    with transaction.atomic():
+        ledger_lock(customer=customer)
+        if not reference:
             return LedgerEntry.objects.create(**fields)
-    except IntegrityError:
-        return LedgerEntry.objects.get(
-            customer=customer, account=account, kind=kind, reference=reference
-        )
+        try:
+            # A savepoint, so a duplicate does not spoil the caller's transaction.
+            with transaction.atomic():
+                return LedgerEntry.objects.create(**fields)
+        except IntegrityError:
+            return LedgerEntry.objects.get(
+                customer=customer, account=account, kind=kind, reference=reference
+            )
 
 
 def _customer_save(customer: Customer, fields: dict) -> Customer:

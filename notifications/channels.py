@@ -1,8 +1,6 @@
 """The three ways a delivery leaves: email, an in-app notification, a signed webhook."""
 
-import ipaddress
 import json
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -10,11 +8,13 @@ import urllib.request
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.registration import registration_awaits_confirmation, registration_confirmation_link
 from notifications.messages import MESSAGES
 from notifications.models import Delivery, Notification, NotificationRule
 from notifications.rule_rendering import (
@@ -24,7 +24,9 @@ from notifications.rule_rendering import (
     rule_context,
     rule_id_of,
 )
-from notifications.webhooks import webhook_signature
+from notifications.webhooks import WebhookAddressError, webhook_address_check, webhook_signature
+
+SIGNUP_CONFIRMATION = "signup_confirmation"
 
 
 class WebhookError(Exception):
@@ -123,8 +125,32 @@ def render_message(delivery) -> dict:
         )
 
 
+def _signup_confirmation_email(delivery) -> dict | None:
+    """The sign-up confirmation: its link made now, or None once there is nothing to confirm.
+
+    Made at sending rather than at writing, so a letter delayed by a mail outage (or sent
+    again by an administrator) carries a link valid for its whole lifetime.
+    """
+    payload = delivery.outbox_message.payload
+    user = get_user_model().objects.filter(pk=payload.get("user_id")).first()
+    if not registration_awaits_confirmation(user):
+        return None
+    with translation.override(delivery.language or "ru"):
+        context = {"user": user, "link": registration_confirmation_link(user)}
+        return {
+            "subject": str(MESSAGES[SIGNUP_CONFIRMATION].subject),
+            "text": render_to_string("accounts/email/register_confirm.txt", context),
+            "html": render_to_string("accounts/email/register_confirm.html", context),
+        }
+
+
 def _send_email(delivery) -> None:
-    rendered = render_message(delivery)
+    if delivery.message_key == SIGNUP_CONFIRMATION:
+        rendered = _signup_confirmation_email(delivery)
+        if rendered is None:
+            return  # confirmed (or removed) since it was asked for: an old link would only fail
+    else:
+        rendered = render_message(delivery)
     email = EmailMultiAlternatives(
         subject=rendered["subject"],
         body=rendered["text"],
@@ -150,15 +176,10 @@ def _create_in_app(delivery) -> None:
 
 
 def _refuse_private_address(url: str) -> None:
-    host = urllib.parse.urlsplit(url).hostname or ""
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
-    except socket.gaierror as error:
-        raise WebhookError(f"Cannot resolve {host}: {error}") from error
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if not ip.is_global:
-            raise WebhookError(f"Refused: {host} resolves to a non-public address ({ip}).")
+        webhook_address_check(url)
+    except WebhookAddressError as error:
+        raise WebhookError(str(error)) from error
 
 
 def _post_webhook(delivery) -> int:

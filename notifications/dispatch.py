@@ -57,8 +57,9 @@ def outbox_message_dispatch(message_id: int) -> list[int]:
                 .filter(pk=message.aggregate_id)
                 .first()
             )
-        # A task without an order still tells its assignee, who is named in the payload.
-        if order is not None or message.aggregate_type == "task":
+        # A row about something other than an order (a task, an account) names its
+        # recipients in the payload; an order row whose order is gone tells nobody.
+        if order is not None or message.aggregate_type != "order":
             for spec in notification_specs_for(message.topic, message.payload, order):
                 for audience in spec.audiences:
                     for recipient in recipients_for(audience, order, message.payload):

@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 CLIENT, MANAGER, DIRECTOR = "client", "manager", "director"
 # The user named by the payload's "assignee_id" (a task's new assignee).
 ASSIGNEE = "assignee"
+# The address the payload's "email" names, in its "language": someone who cannot log in
+# yet (a sign-up awaiting confirmation), so no user's settings apply.
+ADDRESSEE = "addressee"
 EMAIL, IN_APP = "email", "in_app"
 
 
@@ -188,6 +191,13 @@ MESSAGES = {
             (CLIENT,),
         ),
         Message(
+            "signup_confirmation",
+            _("Confirm your email address"),
+            _("Please confirm your email address to finish signing up."),
+            (ADDRESSEE,),
+            (EMAIL,),
+        ),
+        Message(
             "task_assigned",
             _("New task for you"),
             _("A task has been assigned to you. Open your tasks to see it."),
@@ -220,6 +230,7 @@ TOPIC_MESSAGES = {
     "order.service_reminder": ["service_due"],
     "order.payment_reminder": ["invoice_unpaid"],
     "task.assigned": ["task_assigned"],
+    "account.signup_confirmation": ["signup_confirmation"],
     "order.feedback_left": ["feedback_received"],
 }
 

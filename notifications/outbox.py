@@ -1,4 +1,5 @@
 import logging
+import time
 
 from django.db import IntegrityError, transaction
 
@@ -27,15 +28,60 @@ def outbox_write(
             )
     except IntegrityError:
         return OutboxMessage.objects.get(dedupe_key=dedupe_key)
-    transaction.on_commit(lambda: nudge_relay(message.pk), robust=True)
+    _nudge_after_commit(message.pk)
     return message
 
 
-def nudge_relay(message_id: int) -> None:
-    """Ask a worker to dispatch one outbox row now; harmless to lose (the sweep catches it)."""
+# After a failed nudge the broker is taken for down this long: requests stop paying for
+# connection attempts and the sweep (every minute) delivers what was written meanwhile.
+BROKER_DOWN_PAUSE_SECONDS = 30
+_broker_down_until = 0.0
+
+
+def _nudge_after_commit(message_id: int) -> None:
+    """Collect the transaction's rows and nudge once after it commits, however many it wrote."""
+    connection = transaction.get_connection()
+    pending = getattr(connection, "outbox_pending_ids", None)
+    registered = pending is not None and any(
+        callback is pending.nudge for _sids, callback, _robust in connection.run_on_commit
+    )
+    if registered:
+        pending.ids.append(message_id)
+        return
+    # The list of an earlier transaction (committed, or rolled back with its callback) is
+    # not this one's. The id goes in first: outside a transaction on_commit runs at once.
+    pending = _PendingNudge()
+    pending.ids.append(message_id)
+    connection.outbox_pending_ids = pending
+    transaction.on_commit(pending.nudge, robust=True)
+
+
+class _PendingNudge:
+    def __init__(self):
+        self.ids: list[int] = []
+
+    def nudge(self) -> None:
+        nudge_relay(self.ids)
+
+
+def nudge_relay(message_ids: list[int]) -> None:
+    """Ask a worker to dispatch these outbox rows now; harmless to lose (the sweep catches them).
+
+    Fire and forget: the task keeps no result, so publishing never touches a result store,
+    and one failure pauses nudges for a while instead of making every request wait on a
+    dead broker.
+    """
+    global _broker_down_until
     from notifications.tasks import outbox_dispatch_task
 
+    if time.monotonic() < _broker_down_until:
+        return
     try:
-        outbox_dispatch_task.apply_async(args=[message_id], retry=False)
-    except Exception:  # the broker may be down; the row is safe in the database
-        logger.warning("Could not nudge the outbox relay for message %s", message_id, exc_info=True)
+        outbox_dispatch_task.apply_async(args=[message_ids], retry=False, ignore_result=True)
+    except Exception:  # the broker may be down; the rows are safe in the database
+        _broker_down_until = time.monotonic() + BROKER_DOWN_PAUSE_SECONDS
+        logger.warning(
+            "Could not nudge the outbox relay for messages %s; the sweep will deliver them",
+            message_ids,
+            exc_info=True,
+        )

@@ -33,6 +33,10 @@ def _of_role(role: str) -> list[Recipient]:
 
 
 def recipients_for(audience: str, order, payload: dict | None = None) -> list[Recipient]:
+    if audience == "addressee":
+        email = (payload or {}).get("email", "")
+        language = (payload or {}).get("language") or "ru"
+        return [Recipient(user=None, email=email, language=language)] if email else []
     if audience == "assignee":
         assignee_id = (payload or {}).get("assignee_id")
         user = get_user_model().objects.filter(pk=assignee_id).first() if assignee_id else None

@@ -18,8 +18,13 @@ def _enqueue_deliveries(delivery_ids):
 
 
 @shared_task(acks_late=True)
-def outbox_dispatch_task(message_id):
-    created = outbox_message_dispatch(message_id)
+def outbox_dispatch_task(message_ids):
+    """One nudge per committed transaction: the outbox rows it wrote (one id from older nudges)."""
+    if isinstance(message_ids, int):
+        message_ids = [message_ids]
+    created = []
+    for message_id in message_ids:
+        created += outbox_message_dispatch(message_id)
     _enqueue_deliveries(created)
     return len(created)
 

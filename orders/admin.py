@@ -226,6 +226,14 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not BusinessCalendar.objects.exists()
 
+    def add_view(self, request, form_url="", extra_context=None):
+        # The row may have been made (by the admin portal's calendar page) since the "Add"
+        # link was shown: open it rather than refuse.
+        existing = BusinessCalendar.objects.first()
+        if existing is not None and self.has_change_permission(request, existing):
+            return redirect("admin:orders_businesscalendar_change", existing.pk)
+        return super().add_view(request, form_url, extra_context)
+
     def has_delete_permission(self, request, obj=None):
         return False
 

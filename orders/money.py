@@ -5,7 +5,8 @@ spent on an order. Money from outside comes in as a `payment` entry and the part
 order still needed goes out as a `charge`; whatever is left is the overpayment, credited
 by that difference. Paying from the balance is a charge alone. A refund sends money
 back out: first from what the order was overpaid, then by reversing its charge.
-The caller holds the order's row lock and the transaction.
+The caller holds the order's row lock and the transaction; every posting then takes the
+customer's ledger lock (`customers.services.ledger_lock`), always in that order.
 """
 
 from decimal import Decimal
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import LedgerEntry
 from customers.selectors import customer_balance
-from customers.services import ledger_entry_post
+from customers.services import ledger_entry_post, ledger_lock
 from orders.errors import OrderValidationError
 from orders.lifecycle import State
 from orders.models import Invoice, Order, Payment, Refund
@@ -41,9 +42,16 @@ def overpaid(order: Order) -> Decimal:
 
 
 def check_ledger_funds(order: Order, amount: Decimal, method: str) -> None:
-    """Paying from the ledger may not exceed what is owed nor what the customer holds."""
+    """Paying from the ledger may not exceed what is owed nor what the customer holds.
+
+    Takes the customer's ledger lock (after the order's, which the caller holds) and
+    reads the balance only then: the order's lock alone let two orders of one customer
+    spend the same money at once. The lock lasts until the caller's transaction ends,
+    past the charge it posts.
+    """
     bonus = method == Payment.Method.BONUS
     account = LedgerEntry.Account.BONUS if bonus else LedgerEntry.Account.MONEY
+    ledger_lock(customer=order.customer)
     if amount > outstanding(order):
         raise OrderValidationError({"amount": [_("The amount is more than the order still owes.")]})
     if amount > customer_balance(customer=order.customer, account=account):

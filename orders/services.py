@@ -6,6 +6,7 @@ the API, the admin, tasks and commands call these functions and nothing else.
 """
 
 import logging
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -652,7 +653,13 @@ def contract_mark_signed(*, order: Order, by, signed_at: datetime | None = None)
 # Facts from outside: recorded whatever the state, once.
 
 
-def payment_record(
+def payment_record(**details) -> Payment:
+    """Record money received; see `payment_record_or_get` for the arguments."""
+    payment, _created = payment_record_or_get(**details)
+    return payment
+
+
+def payment_record_or_get(
     *,
     order: Order,
     amount: Decimal,
@@ -662,12 +669,16 @@ def payment_record(
     method: str = Payment.Method.BANK_TRANSFER,
     provider: str = "",
     invoice: Invoice | None = None,
-) -> Payment:
+) -> tuple[Payment, bool]:
     """Record money received. The same non-empty `reference` twice records one payment.
 
     Posts it on the customer's ledger (an overpayment stays there as credit), marks the
     invoices it covers paid, and moves an order waiting at `payment` on as soon as its
-    terms are met: prepaid orders to production, post-paid ones to closed.
+    terms are met: prepaid orders to production, post-paid ones to closed. Paying from
+    the balance or with bonus points also locks the customer's ledger (after the order)
+    and checks the funds under that lock. Returns the payment and whether this call
+    recorded it, decided under the order's lock: of two racing calls with one
+    reference, exactly one is told it created the payment.
     """
     amount = _decimal(amount, errors=(errors := {}), key="amount")
     if errors:
@@ -683,7 +694,7 @@ def payment_record(
         if reference:
             existing = locked.payments.filter(reference=reference).first()
             if existing is not None:
-                return existing
+                return existing, False
         if method in money.FROM_LEDGER:
             if not _ledger_payment_allowed(locked, method):
                 raise OrderValidationError(
@@ -721,7 +732,7 @@ def payment_record(
             },
         )
         _advance_when_paid(locked)
-    return payment
+    return payment, True
 
 
 def _may_pay(order: Order, by, method: str) -> bool:
@@ -757,9 +768,20 @@ def _advance_when_paid(order: Order) -> None:
 
 
 def payment_refund(
-    *, payment: Payment, amount: Decimal, reason: str, by, provider_reference: str = ""
+    *,
+    payment: Payment,
+    amount: Decimal,
+    reason: str,
+    by,
+    provider_reference: str = "",
+    idempotence_key: uuid.UUID | None = None,
 ) -> Refund:
-    """Return money on a payment: never more than is left of it; the ledger shows both sides."""
+    """Return money on a payment: never more than is left of it; the ledger shows both sides.
+
+    `idempotence_key` names the user's action (one per refund form shown): a refund
+    already recorded under it is returned as it is, however often the action arrives.
+    Without one, each call is a new refund.
+    """
     if by is not None and not by.has_perm("orders.process_order"):
         raise OrderPermissionError()
     amount = _decimal(amount, errors=(errors := {}), key="amount")
@@ -769,9 +791,17 @@ def payment_refund(
         raise OrderValidationError(errors)
     if amount <= 0:
         raise OrderValidationError({"amount": [_("The amount must be positive.")]})
+    idempotence_key = idempotence_key or uuid.uuid4()
     with transaction.atomic():
         locked = _lock(payment.order)
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        # Read under the order's lock, which every refund of its payments takes: the
+        # second of two racing calls with one key finds the first's refund here.
+        existing = Refund.objects.filter(idempotence_key=idempotence_key).first()
+        if existing is not None:
+            if existing.payment_id != payment.pk:
+                raise OrderConflictError()
+            return existing
         refunded = sum((refund.amount for refund in payment.refunds.all()), Decimal("0"))
         if amount > payment.amount - refunded:
             raise OrderValidationError(
@@ -783,14 +813,20 @@ def payment_refund(
                 }
             )
         overpaid_before = money.overpaid(locked)
-        refund = Refund.objects.create(
-            payment=payment,
-            order=locked,
-            amount=amount,
-            reason=reason.strip(),
-            provider_reference=provider_reference,
-            created_by=by,
-        )
+        try:
+            with transaction.atomic():
+                refund = Refund.objects.create(
+                    payment=payment,
+                    order=locked,
+                    amount=amount,
+                    reason=reason.strip(),
+                    provider_reference=provider_reference,
+                    idempotence_key=idempotence_key,
+                    created_by=by,
+                )
+        except IntegrityError as error:
+            # The key was just used on another order's payment, whose lock we do not hold.
+            raise OrderConflictError() from error
         money.post_refund(locked, refund, overpaid_before=overpaid_before, by=by)
         money.invoices_settle(locked)
         _bump(locked)

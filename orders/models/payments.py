@@ -116,6 +116,10 @@ class Refund(models.Model):
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     reason = models.CharField(_("reason"), max_length=255)
     provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
+    # One per user action (the refund form carries it), sent to the gateway as its
+    # Idempotence-Key: a double click or a retried request finds the refund it made.
+    # Empty on refunds recorded before keys existed.
+    idempotence_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -1,5 +1,6 @@
 """Invoices, payments and refunds on the manager's order page; each write is one service call."""
 
+import uuid
 from datetime import datetime, time
 
 from django.contrib import messages
@@ -106,7 +107,14 @@ def order_record_payment(request, pk):
 @money_staff
 def order_refund_payment(request, pk):
     order = order_get_for_user(user=request.user, order_id=pk)
-    form = RefundForm(request.POST)
+    data = request.POST.copy()
+    try:
+        uuid.UUID(data.get("refund-idempotence_key", ""))
+    except ValueError:
+        # A page shown before forms carried a key, or a mangled one: this post is its own
+        # action, and the form shown again with its errors keeps the key for the retry.
+        data["refund-idempotence_key"] = str(uuid.uuid4())
+    form = RefundForm(data)
     if not form.is_valid():
         return _page_with_errors(request, order, "refund_form", form, OrderValidationError({}))
     payment = order.payments.filter(pk=form.cleaned_data["payment"]).first()
@@ -118,6 +126,7 @@ def order_refund_payment(request, pk):
             amount=form.cleaned_data["amount"],
             reason=form.cleaned_data["reason"],
             by=request.user,
+            idempotence_key=form.cleaned_data["idempotence_key"],
         )
     except OrderError as error:
         return _page_with_errors(request, order, "refund_form", form, error)

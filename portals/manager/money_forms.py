@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -55,5 +57,8 @@ class RefundForm(_SmallForm):
     prefix = "refund"
 
     payment = forms.IntegerField(widget=forms.HiddenInput)
+    # Made when the form is shown and posted back with it: a double click sends one key,
+    # and the refund it names is made once.
+    idempotence_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
     amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0.01)
     reason = forms.CharField(label=_("Reason"), max_length=255)

@@ -1,10 +1,9 @@
 """Races on PostgreSQL with real threads: one key, one order; one external ID, one customer."""
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
@@ -13,27 +12,9 @@ from orders.models import Order
 from tests.api.helpers import order_body
 from tests.catalog.factories import ItemFactory
 from tests.factories import CustomerFactory
+from tests.races import race
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("role_groups")]
-
-
-def _race(count, work):
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def run(index):
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 @pytest.fixture
@@ -60,7 +41,7 @@ def test_eight_concurrent_posts_with_one_key_create_one_order(make_key):
         )
         return response.status_code, response.json()["id"], response.get("Idempotent-Replayed")
 
-    results = _race(8, post)
+    results = race(8, post)
 
     assert Order.objects.count() == 1
     assert Counter(status for status, _id, _replayed in results) == {201: 8}
@@ -84,7 +65,27 @@ def test_concurrent_upserts_of_one_external_id_make_one_customer(make_key):
             .status_code
         )
 
-    results = _race(8, put)
+    results = race(8, put)
 
     assert Customer.objects.filter(external_id="C-7").count() == 1
     assert Counter(results) == {201: 1, 200: 7}
+
+
+@pytest.mark.usefixtures("postgresql_only")
+def test_concurrent_subscriptions_never_exceed_the_per_key_limit(make_key, settings):
+    settings.WEBHOOK_MAX_SUBSCRIPTIONS_PER_KEY = 3
+    client, key = make_key(roles=[Role.MANAGER])
+
+    def subscribe(index):
+        response = APIClient().post(
+            "/api/v1/webhooks/",
+            {"url": f"https://erp.example.com/hooks/{index}", "events": ["order.*"]},
+            format="json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+        return response.status_code
+
+    results = race(8, subscribe)
+
+    assert Counter(results) == {201: 3, 422: 5}
+    assert client.webhook_subscriptions.count() == 3

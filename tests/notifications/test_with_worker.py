@@ -65,7 +65,9 @@ def test_a_transition_email_arrives_once_after_commit(celery_worker, placed_orde
         reason="Клиент передумал",
     )
     assert wait_until(lambda: _settled(order.pk))
-    notifications_sweep_task.delay().get(timeout=60)  # a sweep finds nothing left to send
+    notifications_sweep_task.apply_async(ignore_result=False).get(
+        timeout=60
+    )  # a sweep finds nothing left to send
 
     sent = _emails(celery_worker)
     assert sent.count(("buyer@example.com", _subject("order_cancelled"))) == 1
@@ -93,7 +95,7 @@ def test_a_rolled_back_transition_sends_nothing(celery_worker, placed_order, peo
 
     with pytest.raises(RuntimeError):
         cancel_then_fail()
-    notifications_sweep_task.delay().get(timeout=60)
+    notifications_sweep_task.apply_async(ignore_result=False).get(timeout=60)
 
     assert Order.objects.get(pk=order.pk).state == "request"
     assert not OutboxMessage.objects.filter(topic="order.cancel").exists()
@@ -131,7 +133,7 @@ def test_with_the_broker_down_the_order_is_kept_and_notified_when_it_returns(
     assert not Delivery.objects.exists()
 
     broker_outage()  # the broker is back
-    notifications_sweep_task.delay().get(timeout=60)
+    notifications_sweep_task.apply_async(ignore_result=False).get(timeout=60)
 
     assert wait_until(lambda: _settled(order.pk))
     assert _emails(celery_worker).count(("buyer@example.com", _subject("order_received"))) == 1

@@ -84,3 +84,16 @@ def test_admin_order_list_query_count(admin_client_logged_in, django_assert_max_
         response = admin_client_logged_in.get(reverse("admin:orders_order_changelist"))
 
     assert response.status_code == 200
+
+
+def test_adding_a_second_business_calendar_opens_the_one_there_is(client):
+    # The Django admin showed "Add" while there was none; the portal's calendar page made it.
+    from orders.models import BusinessCalendar
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    calendar = BusinessCalendar.get()
+
+    response = client.get(reverse("admin:orders_businesscalendar_add"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("admin:orders_businesscalendar_change", args=[calendar.pk])

@@ -1,10 +1,8 @@
 """Races on PostgreSQL, with real threads and connections (SQLite serialises writers anyway)."""
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection, connections
 
 from orders.errors import OrderConflictError
 from orders.lifecycle import State
@@ -12,6 +10,7 @@ from orders.models import Order, OrderEvent
 from orders.services import order_create, order_transition
 from tests.factories import CustomerFactory
 from tests.orders.factories import OrderFactory
+from tests.races import race, skip_unless_postgresql
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -19,39 +18,12 @@ pytestmark = [
 ]
 
 
-def _skip_unless_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("row-lock races are measured on PostgreSQL (the CI's second run)")
-
-
-def _race(count, work):
-    """Run `work(index)` in `count` threads released at once; return each result or error."""
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def run(index):
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # the outcome is what we count
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
-
-
 def test_twenty_threads_moving_one_order_give_one_winner():
-    _skip_unless_postgresql()
+    skip_unless_postgresql()
     order = OrderFactory(state=State.REQUEST)
     copies = [Order.objects.get(pk=order.pk) for _ in range(20)]
 
-    results = _race(
+    results = race(
         20, lambda index: order_transition(order=copies[index], transition="start_quote", by=None)
     )
 
@@ -64,10 +36,10 @@ def test_twenty_threads_moving_one_order_give_one_winner():
 
 
 def test_fifty_threads_creating_orders_get_unique_numbers():
-    _skip_unless_postgresql()
+    skip_unless_postgresql()
     customer = CustomerFactory()
 
-    results = _race(
+    results = race(
         50,
         lambda index: order_create(
             customer=customer, kind="support", channel="api", by=None, lines=[], comment=f"#{index}"
