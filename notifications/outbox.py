@@ -43,7 +43,7 @@ def _nudge_after_commit(message_id: int) -> None:
     connection = transaction.get_connection()
     pending = getattr(connection, "outbox_pending_ids", None)
     registered = pending is not None and any(
-        callback is pending.nudge for _sids, callback, _robust in connection.run_on_commit
+        callback == pending.nudge for _sids, callback, _robust in connection.run_on_commit
     )
     if registered:
         pending.ids.append(message_id)

@@ -156,3 +156,11 @@ def wait_until(predicate, *, timeout=60.0, interval=0.2):
         time.sleep(interval)
         value = predicate()
     return value
+
+
+@pytest.fixture(autouse=True)
+def broker_taken_for_up():
+    # A test that breaks the broker pauses this process's nudges; the next one starts afresh.
+    from notifications import outbox
+
+    outbox._broker_down_until = 0.0

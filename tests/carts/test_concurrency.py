@@ -9,7 +9,7 @@ from carts.services import cart_add_item, cart_submit
 from orders.models import Order
 from tests.catalog.factories import ItemFactory
 from tests.factories import ContactFactory
-from tests.orders.test_concurrency import _race
+from tests.races import race
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -24,7 +24,7 @@ def test_ten_submits_of_one_cart_at_once_make_one_order():
     cart_add_item(by=contact.user, item=ItemFactory(), quantity=1)
     copies = [Cart.objects.get() for _ in range(10)]
 
-    results = _race(10, lambda index: cart_submit(by=contact.user, cart=copies[index]))
+    results = race(10, lambda index: cart_submit(by=contact.user, cart=copies[index]))
 
     orders = [result for result in results if isinstance(result, Order)]
     assert len(orders) == 1, results
