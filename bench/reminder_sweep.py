@@ -69,7 +69,7 @@ def _seed(total, workflow, customer):
 
 
 def _measure(total, workflow, customer):
-    from notifications.reminders import reminders_sweep, sla_due_order_ids
+    from orders.services import reminders_sweep, sla_due_order_ids
 
     _seed(total, workflow, customer)
     now = timezone.now()

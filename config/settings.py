@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "conversations",
     "api",
     "portals",
+    "demo",
 ]
 
 MIDDLEWARE = [

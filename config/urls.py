@@ -16,7 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("api.urls")),
     path("notifications/", include("notifications.urls")),
-    path("billing/", include("billing.urls")),
+    path("billing/", include("portals.billing.urls")),
     path("client/", include("portals.client.urls")),
     path("manager/", include("portals.manager.urls")),
     path("admin-portal/", include("portals.admin.urls")),

@@ -1,9 +1,10 @@
 import logging
 import time
 
+from celery import current_app
 from django.db import IntegrityError, transaction
 
-from notifications.models import OutboxMessage
+from notifications.models.outbox import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,10 @@ def outbox_write(
     _nudge_after_commit(message.pk)
     return message
 
+
+# Named, not imported: the outbox sits below every app that writes to it, and the task
+# module above it imports what dispatching needs (orders, accounts, ...).
+OUTBOX_DISPATCH_TASK = "notifications.tasks.outbox_dispatch_task"
 
 # After a failed nudge the broker is taken for down this long: requests stop paying for
 # connection attempts and the sweep (every minute) delivers what was written meanwhile.
@@ -72,12 +77,12 @@ def nudge_relay(message_ids: list[int]) -> None:
     dead broker.
     """
     global _broker_down_until
-    from notifications.tasks import outbox_dispatch_task
-
     if time.monotonic() < _broker_down_until:
         return
     try:
-        outbox_dispatch_task.apply_async(args=[message_ids], retry=False, ignore_result=True)
+        current_app.send_task(
+            OUTBOX_DISPATCH_TASK, args=[message_ids], retry=False, ignore_result=True
+        )
     except Exception:  # the broker may be down; the rows are safe in the database
         _broker_down_until = time.monotonic() + BROKER_DOWN_PAUSE_SECONDS
         logger.warning(

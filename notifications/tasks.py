@@ -63,24 +63,3 @@ def notifications_sweep_task():
     )
     _enqueue_deliveries(due)
     return {"dispatched": len(message_ids), "resent": len(due)}
-
-
-@shared_task(acks_late=True)
-def reminders_sweep_task():
-    from notifications.reminders import reminders_sweep
-
-    return reminders_sweep()
-
-
-@shared_task(acks_late=True)
-def recurring_orders_task():
-    from notifications.reminders import recurring_sweep
-
-    return recurring_sweep()
-
-
-@shared_task(acks_late=True)
-def feed_assign_task():
-    from orders.feed import feed_assign_positions
-
-    return feed_assign_positions()

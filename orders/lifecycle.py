@@ -2,7 +2,7 @@
 
 This is the only code that changes `Order.state` (an FSMField with protected=True), and
 only through the transition methods below. They change model fields only; the service
-layer (`orders/services.py`) locks the order, calls them, saves, and writes the event
+layer (`orders.services`) locks the order, calls them, saves, and writes the event
 and the outbox rows.
 """
 

@@ -2,37 +2,21 @@
 
 from datetime import datetime, time
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from billing.documents.signed import signed_contract_attach
 from core.form_errors import form_add_errors
 from orders.errors import OrderError, OrderValidationError
 from orders.selectors import order_get_for_user
+from portals.manager.forms import ContractSignedForm
 from portals.manager.money import money_staff
+from portals.manager.order_page import order_page_response
 from portals.order_messages import report_order_error
-from portals.widgets import DatePicker
-
-
-class ContractSignedForm(forms.Form):
-    prefix = "contract"
-
-    signed_on = forms.DateField(
-        label=gettext_lazy("Signed on"),
-        required=False,
-        widget=DatePicker(attrs={"class": "form-control form-control-sm"}),
-    )
-    file = forms.FileField(
-        label=gettext_lazy("Signed copy (PDF, JPG or PNG)"),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"class": "form-control form-control-sm"}),
-    )
 
 
 @require_POST
@@ -60,6 +44,4 @@ def order_contract_signed(request, pk):
         else:
             messages.success(request, _("The contract is marked signed."))
             return redirect("portals_manager:order_page", pk=pk)
-    from portals.manager.orders import order_page_response  # the page imports this module
-
     return order_page_response(request, order, contract_form=form)

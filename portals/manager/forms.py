@@ -161,3 +161,18 @@ class OrderBulkForm(forms.Form):
             return _("Assign manager: %(manager)s") % {"manager": data["manager"]}
         label = dict(self.fields["transition"].choices)[data["transition"]]
         return _("Take the step: %(step)s") % {"step": label}
+
+
+class ContractSignedForm(forms.Form):
+    prefix = "contract"
+
+    signed_on = forms.DateField(
+        label=_("Signed on"),
+        required=False,
+        widget=DatePicker(attrs={"class": "form-control form-control-sm"}),
+    )
+    file = forms.FileField(
+        label=_("Signed copy (PDF, JPG or PNG)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"class": "form-control form-control-sm"}),
+    )

@@ -18,25 +18,13 @@ from orders.errors import OrderError, OrderValidationError
 from orders.selectors import order_get_for_user
 from orders.services import invoice_issue, payment_record
 from portals.manager.money_forms import InvoiceForm, PaymentForm, RefundForm
+from portals.manager.order_page import order_page_response
 from portals.order_messages import report_order_error
-from portals.order_money import order_money
 
 # Who may: manager-portal staff who process orders (a director reads the page, changes nothing).
 money_staff = permission_required(
     (MANAGER_PORTAL_PERMISSION, "orders.process_order"), raise_exception=True
 )
-
-
-def order_money_forms(request, order, **bound) -> dict:
-    """The page's money section: the summary and the three forms (bound ones as given)."""
-    may_change = request.user.has_perm("orders.process_order")
-    return {
-        "money": order_money(order, request.user),
-        "may_handle_money": may_change,
-        "invoice_form": bound.get("invoice_form") or InvoiceForm(),
-        "payment_form": bound.get("payment_form") or PaymentForm(order=order),
-        "refund_form": bound.get("refund_form") or RefundForm(),
-    }
 
 
 def _page_with_errors(request, order, form_name, form, error: OrderError):
@@ -45,8 +33,6 @@ def _page_with_errors(request, order, form_name, form, error: OrderError):
     else:
         report_order_error(request, error)
         return redirect("portals_manager:order_page", pk=order.pk)
-    from portals.manager.orders import order_page_response  # the page imports this module
-
     return order_page_response(request, order, **{form_name: form})
 
 

@@ -12,23 +12,17 @@ from django.views.decorators.http import require_GET, require_POST
 from core.portals import MANAGER_PORTAL_PERMISSION
 from orders.errors import OrderConflictError, OrderError
 from orders.forms import TransitionForm
-from orders.models import Quote
 from orders.selectors import (
     NEW_REQUEST_STATES,
-    order_available_transitions,
     order_count_new_requests,
     order_desk_list,
     order_get_for_user,
 )
 from orders.services import delivery_update, order_transition, quote_send
 from portals.access import user_may_change_orders
-from portals.manager.contracts import ContractSignedForm
 from portals.manager.forms import DeliveryForm, OrderBulkForm, OrderDeskFilterForm
-from portals.manager.money import order_money_forms
-from portals.manager.quotes import quote_builder_form
-from portals.manager.tasks import order_tasks_context
+from portals.manager.order_page import order_page_response
 from portals.order_messages import report_order_error
-from portals.timeline import order_timeline
 
 PAGE_SIZE = 50
 staff_only = permission_required(
@@ -102,35 +96,6 @@ def order_desk_new_requests(request):
 def order_page(request, pk):
     order = order_get_for_user(user=request.user, order_id=pk)
     return order_page_response(request, order)
-
-
-def order_page_response(request, order, **forms):
-    """The order page; a form that failed is passed back bound, its fields marked."""
-    quotes = sorted(order.quotes.all(), key=lambda quote: -quote.version)
-    return render(
-        request,
-        "portals/manager/order_page.html",
-        {
-            "order": order,
-            "transitions": order_available_transitions(order=order, user=request.user),
-            "may_change_orders": user_may_change_orders(request.user),
-            "timeline": order_timeline(order),
-            "quotes": quotes,
-            "draft_quote": next((q for q in quotes if q.status == Quote.Status.DRAFT), None),
-            "delivery_form": DeliveryForm(
-                initial={
-                    "status": order.delivery_status,
-                    "carrier": order.carrier,
-                    "tracking_number": order.tracking_number,
-                    "expected_date": order.expected_delivery_date,
-                }
-            ),
-            "quote_form": quote_builder_form(order, quotes, forms.pop("quote_form", None)),
-            "contract_form": forms.pop("contract_form", None) or ContractSignedForm(),
-            **order_tasks_context(order, request.user, forms.pop("task_form", None)),
-            **order_money_forms(request, order, **forms),
-        },
-    )
 
 
 @require_POST

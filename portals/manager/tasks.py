@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.form_errors import form_add_errors
 from core.portals import MANAGER_PORTAL_PERMISSION
 from orders.selectors import order_get_for_user, order_list_for_user
+from portals.manager.order_page import order_page_response, tasks_with_actions
 from portals.manager.task_forms import OrderTaskForm, TaskForm, TaskReassignForm
 from tasks.errors import TaskError, TaskPermissionError, TaskValidationError
 from tasks.models import TASK_ROLE_CHOICES
@@ -29,19 +30,12 @@ from tasks.selectors import (
     saved_views_for,
     task_get_for_user,
     task_list_saved_view,
-    tasks_for_order,
 )
 from tasks.services import task_complete, task_create, task_reassign
 
 PAGE_SIZE = 50
 portal_users = permission_required(MANAGER_PORTAL_PERMISSION, raise_exception=True)
 task_creators = permission_required((MANAGER_PORTAL_PERMISSION, CREATE_TASK), raise_exception=True)
-
-
-def _with_actions(tasks, user) -> list:
-    for task in tasks:
-        task.may_change = task.is_open and task_may_change(user, task, in_my_role=task.in_my_role)
-    return tasks
 
 
 def _back(request) -> str:
@@ -79,7 +73,7 @@ def task_list(request):
             "views": views,
             "view": view,
             "page_obj": page,
-            "tasks": _with_actions(list(page.object_list), request.user),
+            "tasks": tasks_with_actions(list(page.object_list), request.user),
             "now": now,
             "may_create": request.user.has_perm(CREATE_TASK),
         },
@@ -173,16 +167,6 @@ def task_reassign_page(request, pk):
     return render(request, "portals/manager/task_reassign.html", context)
 
 
-def order_tasks_context(order, user, bound_form=None) -> dict:
-    """The order page's task panel: the order's tasks the user may see (one query) and,
-    for those who create tasks, the quick form."""
-    return {
-        "order_tasks": _with_actions(list(tasks_for_order(order=order, user=user)), user),
-        "tasks_now": timezone.now(),
-        "order_task_form": (bound_form or OrderTaskForm()) if user.has_perm(CREATE_TASK) else None,
-    }
-
-
 @require_POST
 @login_required
 @task_creators
@@ -204,6 +188,4 @@ def order_task_add(request, pk):
         else:
             messages.success(request, _("Task added."))
             return redirect("portals_manager:order_page", pk=pk)
-    from portals.manager.orders import order_page_response  # the page imports this module
-
     return order_page_response(request, order, task_form=form)

@@ -1,6 +1,7 @@
 """The after-commit nudge: once per transaction, never waiting on a result store or dead broker."""
 
 import pytest
+from celery import current_app
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
@@ -16,10 +17,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def published(monkeypatch):
     calls = []
 
-    def apply_async(*, args, **options):
+    def send_task(name, *, args, **options):
+        assert name == outbox_dispatch_task.name
         calls.append((args, options))
 
-    monkeypatch.setattr(outbox_dispatch_task, "apply_async", apply_async)
+    monkeypatch.setattr(current_app, "send_task", send_task)
     return calls
 
 
@@ -57,11 +59,11 @@ def test_a_rolled_back_transaction_leaves_nothing_for_the_next_one(published):
 def test_after_a_failed_nudge_requests_stop_trying_the_broker_for_a_while(monkeypatch):
     attempts = []
 
-    def broker_down(*, args, **options):
+    def broker_down(name, *, args, **options):
         attempts.append(args)
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(outbox_dispatch_task, "apply_async", broker_down)
+    monkeypatch.setattr(current_app, "send_task", broker_down)
     for number in range(3):
         with transaction.atomic():
             _write(number)

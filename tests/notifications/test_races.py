@@ -7,8 +7,8 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from notifications.reminders import recurring_sweep, reminders_sweep
 from orders.models import Order, OrderEvent, RecurringOrder
+from orders.services import recurring_sweep, reminders_sweep
 from tests.orders.factories import OrderFactory, WorkflowFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("role_groups")]

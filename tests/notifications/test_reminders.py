@@ -3,10 +3,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from notifications.reminders import recurring_sweep, reminders_sweep
 from orders.lifecycle import State
 from orders.models import Order, OrderEvent, RecurringOrder
-from orders.services import order_sla_escalate, order_transition, recurring_order_create
+from orders.services import (
+    order_sla_escalate,
+    order_transition,
+    recurring_order_create,
+    recurring_sweep,
+    reminders_sweep,
+)
 from tests.factories import UserFactory
 from tests.orders.factories import OrderFactory, PaymentFactory, QuoteFactory, WorkflowFactory
 

@@ -141,6 +141,39 @@ def test_redis_killed_while_clients_create_and_move_orders(stack, api, api_key, 
     assert sorted(received) == sorted(sent), FIGURES["redis outage"]
 
 
+def test_smtp_refusing_loses_nothing(stack, api, order_input):
+    _wait_until_delivered(stack, timeout=60, what="a quiet outbox")
+    first_delivery = _last_delivery_id(stack)
+    stack.smtp.stop()
+    try:
+        for _ in range(3):
+            response = api.post(f"{api.base}/orders/", json=order_input(), timeout=30)
+            assert response.status_code == 201, response.text
+
+        def failed_once():
+            return stack.scalar(
+                "SELECT count(*) FROM notifications_delivery"
+                " WHERE channel = 'email' AND id > %s AND attempts > 0 AND status = 'pending'",
+                (first_delivery,),
+            )
+
+        wait_for(failed_once, timeout=60, what="a refused delivery attempt")
+    finally:
+        stack.smtp.start()
+    _wait_until_delivered(stack, timeout=120, what="the deliveries after SMTP")
+
+    sent, due = _email_deliveries(stack, first_delivery)
+    received = [d for d in stack.smtp.delivery_ids() if int(d) > first_delivery]
+    FIGURES["smtp outage"] = {
+        "email deliveries due": due,
+        "delivered": len(sent),
+        "doubled": len(received) - len(set(received)),
+    }
+    assert due > 0
+    assert len(sent) == due
+    assert sorted(received) == sorted(sent)
+
+
 def _create_until_answered(stack, api_key, order_input, outcomes):
     """Like a careful integration: one Idempotency-Key per order, retried after a 503."""
     session = requests.Session()
@@ -166,6 +199,8 @@ def _create_until_answered(stack, api_key, order_input, outcomes):
     return key, None
 
 
+# Last: deliveries whose worker lost the database mid-send stay claimed for their claim's
+# five minutes (then retried, never sent twice), which would hold up a later test.
 def test_database_connections_dropped_mid_request(stack, api_key, order_input):
     database = stack.database_url.rsplit("/", 1)[1]
     before = stack.scalar("SELECT coalesce(max(id), 0) FROM orders_order")
@@ -219,36 +254,3 @@ def test_database_connections_dropped_mid_request(stack, api_key, order_input):
     assert all(order_id is not None for _key, order_id in created), FIGURES["database drop"]
     assert sorted(order_id for _key, order_id in created) == sorted(o[0] for o in orders)
     assert FIGURES["database drop"]["partial orders"] == 0
-
-
-def test_smtp_refusing_loses_nothing(stack, api, order_input):
-    _wait_until_delivered(stack, timeout=60, what="a quiet outbox")
-    first_delivery = _last_delivery_id(stack)
-    stack.smtp.stop()
-    try:
-        for _ in range(3):
-            response = api.post(f"{api.base}/orders/", json=order_input(), timeout=30)
-            assert response.status_code == 201, response.text
-
-        def failed_once():
-            return stack.scalar(
-                "SELECT count(*) FROM notifications_delivery"
-                " WHERE channel = 'email' AND id > %s AND attempts > 0 AND status = 'pending'",
-                (first_delivery,),
-            )
-
-        wait_for(failed_once, timeout=60, what="a refused delivery attempt")
-    finally:
-        stack.smtp.start()
-    _wait_until_delivered(stack, timeout=120, what="the deliveries after SMTP")
-
-    sent, due = _email_deliveries(stack, first_delivery)
-    received = [d for d in stack.smtp.delivery_ids() if int(d) > first_delivery]
-    FIGURES["smtp outage"] = {
-        "email deliveries due": due,
-        "delivered": len(sent),
-        "doubled": len(received) - len(set(received)),
-    }
-    assert due > 0
-    assert len(sent) == due
-    assert sorted(received) == sorted(sent)

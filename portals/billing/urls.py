@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing import views
+from portals.billing import views
 
 app_name = "billing"
 

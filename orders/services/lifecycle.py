@@ -1,0 +1,346 @@
+"""Creating orders and moving them through the lifecycle: transitions, amendments,
+the SLA clock of each stage, delivery updates and the manager in charge."""
+
+import logging
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+
+from orders import money
+from orders.business_hours import NoWorkingTimeError, add_business_hours
+from orders.errors import (
+    OrderConflictError,
+    OrderPermissionError,
+    OrderTransitionError,
+    OrderValidationError,
+)
+from orders.lifecycle import DeliveryStatus, OrderKind, State, initial_state_for
+from orders.models import BusinessCalendar, Order, RecurringOrder
+from orders.numbering import order_number_next
+from orders.services.core import _bump, _lock, _may_process, _record_event
+from orders.services.lines import (
+    LineInput,
+    _apply_totals,
+    _prepare_lines,
+    _snapshot_lines,
+    _write_lines,
+)
+from orders.services.quotes import _open_quote_version
+from orders.workflows import workflow_for
+from tasks.services import tasks_close_for_stage_exit, tasks_create_for_stage_entry
+
+logger = logging.getLogger(__name__)
+
+
+def order_create(
+    *,
+    customer,
+    kind: str,
+    lines: list[LineInput],
+    by,
+    channel: str,
+    contact=None,
+    manager=None,
+    payment_terms: str | None = None,
+    currency: str = "RUB",
+    external_id: str = "",
+    comment: str = "",
+    service_date: date | None = None,
+    service_place: str = "",
+    priority: str = Order.Priority.NORMAL,
+    recurring: tuple[RecurringOrder, datetime] | None = None,
+    subject: str = "",
+    related_order: Order | None = None,
+) -> Order:
+    """Create an order in its first state with its lines, a number, a `created` event and an
+    outbox row. `by` is staff who process orders, a client user of `customer`, or None
+    (the system). Raises `OrderPermissionError`, or `OrderValidationError` naming every
+    bad field; then nothing is saved."""
+    if kind not in OrderKind.values:
+        raise OrderValidationError({"kind": [_("Unknown order kind.")]})
+    if not _may_place_order(customer, by):
+        raise OrderPermissionError()
+    if contact is not None and contact.customer_id != customer.pk:
+        raise OrderValidationError({"contact": [_("This contact belongs to another customer.")]})
+    if related_order is not None and related_order.customer_id != customer.pk:
+        raise OrderValidationError({"related_order": [_("Choose one of the customer's orders.")]})
+    prepared = _prepare_lines(lines, kind=kind)
+    workflow = workflow_for(kind=kind, customer=customer, items=[line.item for line in prepared])
+    with transaction.atomic():
+        now = timezone.now()
+        order = Order(
+            state=initial_state_for(kind),
+            state_changed_at=now,
+            number=order_number_next(year=timezone.localdate().year),
+            kind=kind,
+            customer=customer,
+            contact=contact,
+            manager=manager or customer.manager,
+            workflow=workflow,
+            channel=channel,
+            payment_terms=payment_terms or (workflow.payment_terms if workflow else "prepay"),
+            prepayment_percent=workflow.prepayment_percent if workflow else Decimal("100"),
+            currency=currency,
+            external_id=external_id,
+            comment=comment,
+            subject=subject.strip(),
+            related_order=related_order,
+            service_date=service_date,
+            service_place=service_place,
+            priority=priority,
+            recurring_schedule=recurring[0] if recurring else None,
+            recurring_run_at=recurring[1] if recurring else None,
+        )
+        _apply_totals(order, prepared)
+        _set_stage_deadline(order, now)
+        try:
+            with transaction.atomic():
+                order.save()
+        except IntegrityError as error:
+            if external_id and Order.objects.filter(external_id=external_id).exists():
+                raise OrderValidationError(
+                    {"external_id": [_("An order with this external ID already exists.")]}
+                ) from error
+            raise
+        _write_lines(order, prepared)
+        event = _record_event(
+            order,
+            action="created",
+            by=by,
+            to_state=order.state,
+            payload={"channel": channel, "total": str(order.total)},
+        )
+        # The first stage is entered here, not through a transition: its tasks too.
+        tasks_create_for_stage_entry(order, event)
+    return order
+
+
+def _may_place_order(customer, by) -> bool:
+    """Staff who process orders, the system, or a client user of that very customer."""
+    if by is None or by.has_perm("orders.process_order"):
+        return True
+    contact = getattr(by, "contact", None)
+    return (
+        by.has_perm("orders.act_as_client")
+        and contact is not None
+        and contact.customer_id == customer.pk
+    )
+
+
+def _transition_spec(order: Order, name: str):
+    method = getattr(order, name, None)
+    meta = getattr(method, "_django_fsm", None)
+    if meta is None or name.startswith("_"):
+        raise OrderTransitionError(_("Unknown action “%(name)s”.") % {"name": name})
+    return method, meta.get_transition(order.state)
+
+
+def _set_stage_deadline(order: Order, now) -> None:
+    """Start the SLA clock of the state the order just entered (from its workflow, as now)."""
+    hours = (order.workflow.stage_sla_hours or {}).get(order.state) if order.workflow else None
+    order.sla_due_at = _sla_due(order.workflow, now, hours) if hours else None
+    order.sla_level = 0
+
+
+def _sla_due(workflow, start: datetime, hours: int) -> datetime:
+    """`hours` after `start`: on the clock, or in working hours when the workflow says so.
+    Reads the business calendar (one query) only in the second case."""
+    if not workflow.sla_business_hours:
+        return start + timedelta(hours=hours)
+    try:
+        return add_business_hours(start, hours, BusinessCalendar.get().working_time())
+    except NoWorkingTimeError:
+        # A calendar without working time must not block orders: the clock still counts.
+        logger.exception("The business calendar has no working time; SLA on the clock")
+        return start + timedelta(hours=hours)
+
+
+def _transition_label(order: Order, name: str) -> str:
+    for transition in Order._meta.get_field("state").get_all_transitions(Order):
+        if transition.name == name:
+            return str(transition.custom.get("label", name))
+    return name
+
+
+def _apply_transition(
+    order: Order, name: str, *, by, note: str, reason: str = "", payload: dict | None = None
+) -> Order:
+    method, spec = _transition_spec(order, name)
+    if spec is None:
+        label = _transition_label(order, name)
+        raise OrderTransitionError(
+            _("“%(action)s” is not possible while the order is in “%(state)s”.")
+            % {"action": label, "state": order.get_state_display()}
+        )
+    if not spec.has_perm(order, by):
+        raise OrderPermissionError()
+    unmet = [condition.message for condition in spec.conditions if not condition(order)]
+    if unmet:
+        raise OrderTransitionError(messages=unmet)
+    if spec.custom.get("requires_reason") and not reason.strip():
+        raise OrderValidationError({"reason": [_("Give a reason.")]})
+    from_state = order.state
+    if spec.custom.get("requires_reason"):
+        method(reason=reason.strip())
+    else:
+        method()
+    order.version += 1
+    order.state_changed_at = timezone.now()
+    _set_stage_deadline(order, order.state_changed_at)
+    if order.state == State.PAYMENT:
+        order.payment_reminded_at = None  # each visit to the payment stage may remind once
+    try:
+        order.save()  # every field: amending also changed the totals
+    except ConcurrentTransition as error:
+        raise OrderConflictError() from error
+    event = _record_event(
+        order,
+        action=name,
+        by=by,
+        from_state=from_state,
+        to_state=order.state,
+        note=note,
+        payload={**(payload or {}), **({"reason": reason.strip()} if reason else {})},
+    )
+    if from_state != order.state:
+        tasks_close_for_stage_exit(order, left_state=from_state, at=event.created_at)
+    if State.CANCELLED in (from_state, order.state):
+        # What the order may be charged fell to nothing, or came back.
+        money.rebalance_after_total_change(order, by=by)
+    tasks_create_for_stage_entry(order, event)
+    if order.state == State.QUOTE:
+        _open_quote_version(order, by=by)
+    return order
+
+
+def order_transition(
+    *,
+    order: Order,
+    transition: str,
+    by,
+    note: str = "",
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Order:
+    """Take one lifecycle transition (see `orders/lifecycle.py`) on behalf of `by` (None: system).
+
+    `order` is the caller's copy: if the stored order left the state the caller saw (or,
+    with `expected_version`, changed at all), this raises `OrderConflictError` and changes
+    nothing. Raises `OrderPermissionError` or
+    `OrderTransitionError` (with the unmet conditions) otherwise. Writes the event
+    and an outbox row in the same transaction; entering `quote` opens a new quote version.
+    """
+    with transaction.atomic():
+        locked = _lock(order, expected_state=order.state, expected_version=expected_version)
+        return _apply_transition(locked, transition, by=by, note=note, reason=reason)
+
+
+def order_amend(*, order: Order, lines: list[LineInput], by, note: str = "") -> Order:
+    """Replace the lines and send the order back to `quote` with a new quote version.
+    Earlier versions keep their lines; the contract must be signed again."""
+    prepared = _prepare_lines(lines, kind=order.kind)
+    with transaction.atomic():
+        locked = _lock(order, expected_state=order.state)
+        _method, spec = _transition_spec(locked, "amend")
+        if spec is None:
+            raise OrderTransitionError(
+                _("The order can be amended only at the quote, contract or payment stage.")
+            )
+        if not spec.has_perm(locked, by):
+            raise OrderPermissionError()
+        # The event keeps the lines being replaced, even where no quote version froze them.
+        previous_lines = _snapshot_lines(locked)
+        locked.lines.all().delete()
+        _write_lines(locked, prepared)
+        _apply_totals(locked, prepared)
+        amended = _apply_transition(
+            locked, "amend", by=by, note=note, payload={"previous_lines": previous_lines}
+        )
+        money.rebalance_after_total_change(amended, by=by)
+        return amended
+
+
+def delivery_update(
+    *,
+    order: Order,
+    by,
+    status: str | None = None,
+    carrier: str | None = None,
+    tracking_number: str | None = None,
+    expected_date: date | None = None,
+    note: str = "",
+) -> Order:
+    """Record where the shipment is; a moved expected date stays in the event for delay notices."""
+    if status is not None and status not in DeliveryStatus.values:
+        raise OrderValidationError({"status": [_("Unknown delivery status.")]})
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        client_confirms = (
+            by is not None
+            and status == DeliveryStatus.HANDED_TO_CLIENT
+            and carrier is None
+            and tracking_number is None
+            and expected_date is None
+            and locked.belongs_to_client_user(by)
+        )
+        staff = by is None or any(
+            by.has_perm(permission)
+            for permission in (
+                "orders.process_order",
+                "orders.handle_production",
+                "orders.handle_delivery",
+            )
+        )
+        if not (staff or client_confirms):
+            raise OrderPermissionError()
+        changes = {}
+        for name, value in (
+            ("delivery_status", status),
+            ("carrier", carrier),
+            ("tracking_number", tracking_number),
+            ("expected_delivery_date", expected_date),
+        ):
+            if value is not None and getattr(locked, name) != value:
+                changes[name] = {"old": str(getattr(locked, name) or ""), "new": str(value)}
+                setattr(locked, name, value)
+        if not changes:
+            return locked
+        _bump(locked, fields=[*changes])
+        _record_event(
+            locked,
+            action="delivery_updated",
+            by=by,
+            from_state=locked.state,
+            to_state=locked.state,
+            note=note,
+            payload={"changes": changes},
+        )
+    return locked
+
+
+def order_assign_manager(*, order: Order, manager, by) -> Order:
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if not _may_process(locked, by):
+            raise OrderPermissionError()
+        if manager is not None and not manager.has_perm("orders.process_order"):
+            raise OrderValidationError({"manager": [_("This user does not process orders.")]})
+        previous = locked.manager
+        locked.manager = manager
+        _bump(locked, fields=["manager"])
+        _record_event(
+            locked,
+            action="manager_assigned",
+            by=by,
+            from_state=locked.state,
+            to_state=locked.state,
+            payload={
+                "old_manager_id": previous.pk if previous else None,
+                "new_manager_id": manager.pk if manager else None,
+            },
+        )
+    return locked

@@ -1,0 +1,178 @@
+"""Order lines from input: checked against each item's order form, priced, totalled
+(prices include VAT), written, and frozen as they stand for quotes and events."""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from catalog.models import Item
+from catalog.order_forms import order_form_fields, validate_custom_values
+from orders.errors import OrderValidationError
+from orders.lifecycle import OrderKind
+from orders.models import Order, OrderLine
+
+CENT = Decimal("0.01")
+
+
+@dataclass
+class LineInput:
+    item: Item | int | str
+    quantity: Decimal | int | str
+    unit_price: Decimal | str | None = None
+    discount_percent: Decimal | str = Decimal("0")
+    custom_values: dict = field(default_factory=dict)
+
+
+@dataclass
+class _PreparedLine:
+    item: Item
+    quantity: Decimal
+    unit_price: Decimal
+    discount_percent: Decimal
+    custom_values: dict
+    custom_labels: dict
+
+    @property
+    def total(self) -> Decimal:
+        gross = self.quantity * self.unit_price
+        return (gross * (1 - self.discount_percent / 100)).quantize(CENT, ROUND_HALF_UP)
+
+    @property
+    def gross(self) -> Decimal:
+        return (self.quantity * self.unit_price).quantize(CENT, ROUND_HALF_UP)
+
+
+def _decimal(value, *, errors, key, minimum=None, maximum=None):
+    try:
+        number = Decimal(str(value))
+    except (ArithmeticError, ValueError, TypeError):
+        errors[key] = [_("Enter a number.")]
+        return None
+    if not number.is_finite():
+        errors[key] = [_("Enter a number.")]
+        return None
+    if minimum is not None and number < minimum:
+        errors[key] = [_("Must be at least %(minimum)s.") % {"minimum": minimum}]
+        return None
+    if maximum is not None and number > maximum:
+        errors[key] = [_("Must be at most %(maximum)s.") % {"maximum": maximum}]
+        return None
+    return number
+
+
+def _resolve_item(reference) -> Item | None:
+    if isinstance(reference, Item):
+        return reference
+    return Item.objects.select_related("category").filter(pk=reference).first()
+
+
+def _prepare_lines(lines: list[LineInput], *, kind: str) -> list[_PreparedLine]:
+    """Validate every line against its item's order form; all errors at once, nothing saved."""
+    errors: dict[str, list[str]] = {}
+    prepared = []
+    if not lines and kind != OrderKind.SUPPORT:
+        raise OrderValidationError({"lines": [_("Add at least one item to the order.")]})
+    for index, line in enumerate(lines):
+        prefix = f"lines.{index}"
+        item = _resolve_item(line.item)
+        if item is None:
+            errors[f"{prefix}.item"] = [_("No such item in the catalog.")]
+            continue
+        if not item.is_active:
+            errors[f"{prefix}.item"] = [_("This item is no longer sold.")]
+        quantity = _decimal(
+            line.quantity, errors=errors, key=f"{prefix}.quantity", minimum=Decimal("0.001")
+        )
+        unit_price = (
+            item.price
+            if line.unit_price is None
+            else _decimal(line.unit_price, errors=errors, key=f"{prefix}.unit_price", minimum=0)
+        )
+        discount = _decimal(
+            line.discount_percent,
+            errors=errors,
+            key=f"{prefix}.discount_percent",
+            minimum=0,
+            maximum=100,
+        )
+        fields = order_form_fields(item)
+        try:
+            custom_values = validate_custom_values(item, line.custom_values or {}, fields=fields)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors[f"{prefix}.custom_values.{name}"] = messages
+            custom_values = None
+        if quantity is None or unit_price is None or discount is None or custom_values is None:
+            continue
+        labels = {field.name: field.label for field in fields if field.name in custom_values}
+        prepared.append(_PreparedLine(item, quantity, unit_price, discount, custom_values, labels))
+    if errors:
+        raise OrderValidationError(errors)
+    return prepared
+
+
+def _vat_included(amount: Decimal, rate: int) -> Decimal:
+    if rate <= 0:
+        return Decimal("0")
+    return (amount * rate / (100 + rate)).quantize(CENT, ROUND_HALF_UP)
+
+
+def _apply_totals(order: Order, prepared: list[_PreparedLine]) -> None:
+    """Totals come from the lines; prices include VAT, as Russian retail prices do."""
+    _set_totals(
+        order,
+        [(line.gross, line.total, line.item.vat_rate) for line in prepared],
+    )
+
+
+def _set_totals(order: Order, lines: list[tuple[Decimal, Decimal, int]]) -> None:
+    """From (gross, total, VAT rate) per line, plus the order's delivery and service costs,
+    which carry the highest VAT rate of the lines, as the goods they serve."""
+    extras = Decimal(order.delivery_cost) + Decimal(order.service_cost)
+    order.subtotal = sum((gross for gross, _total, _rate in lines), Decimal("0")) + extras
+    order.total = sum((total for _gross, total, _rate in lines), Decimal("0")) + extras
+    order.discount_total = order.subtotal - order.total
+    extras_rate = max((rate for _gross, _total, rate in lines), default=-1)
+    order.vat_total = sum(
+        (_vat_included(total, rate) for _gross, total, rate in lines), Decimal("0")
+    ) + _vat_included(extras, extras_rate)
+
+
+def _write_lines(order: Order, prepared: list[_PreparedLine]) -> None:
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            position=position,
+            item=line.item,
+            name=line.item.name,
+            quantity=line.quantity,
+            unit=line.item.unit,
+            unit_price=line.unit_price,
+            discount_percent=line.discount_percent,
+            vat_rate=line.item.vat_rate,
+            line_total=line.total,
+            custom_values=line.custom_values,
+            custom_labels=line.custom_labels,
+        )
+        for position, line in enumerate(prepared, start=1)
+    )
+
+
+def _snapshot_lines(order: Order) -> list[dict]:
+    return [
+        {
+            "item_id": line.item_id,
+            "name": line.name,
+            "quantity": str(line.quantity),
+            "unit": line.unit,
+            "unit_price": str(line.unit_price),
+            "discount_percent": str(line.discount_percent),
+            "vat_rate": line.vat_rate,
+            "line_total": str(line.line_total),
+            "custom_values": line.custom_values,
+            "custom_labels": line.custom_labels,
+        }
+        for line in order.lines.order_by("position")
+    ]

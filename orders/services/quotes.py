@@ -1,0 +1,189 @@
+"""Quotes and the contract: a quote version opened on each entry to `quote`, priced,
+sent and accepted; then the contract marked signed."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orders import money
+from orders.errors import OrderPermissionError, OrderTransitionError, OrderValidationError
+from orders.lifecycle import State
+from orders.models import Order, Quote
+from orders.services.core import _bump, _lock, _may_process, _record_event
+from orders.services.lines import CENT, _decimal, _set_totals, _snapshot_lines
+
+
+def _open_quote_version(order: Order, *, by) -> Quote:
+    """A new draft version from the current lines; every earlier version is superseded."""
+    order.quotes.exclude(status=Quote.Status.SUPERSEDED).update(status=Quote.Status.SUPERSEDED)
+    last = order.quotes.order_by("-version").values_list("version", flat=True).first() or 0
+    return Quote.objects.create(
+        order=order,
+        version=last + 1,
+        lines=_snapshot_lines(order),
+        total=order.total,
+        created_by=by,
+    )
+
+
+@dataclass
+class QuotePricing:
+    """What the manager sets on the draft: a discount per line (by line id), the extras,
+    and the terms the client reads."""
+
+    discounts: dict = field(default_factory=dict)
+    delivery_cost: Decimal | str = Decimal("0")
+    service_cost: Decimal | str = Decimal("0")
+    valid_until: date | None = None
+    note: str = ""
+
+
+def quote_price_draft(*, quote: Quote, pricing: QuotePricing, by) -> Quote:
+    """Price the draft quote: line discounts, delivery and service costs, validity, note.
+
+    The order's lines and totals follow, so the invoice and payments later ask for what
+    the client accepted; the draft's frozen lines are taken again from the order.
+    """
+    errors: dict = {}
+    costs = {
+        key: _decimal(getattr(pricing, key), errors=errors, key=key, minimum=Decimal("0"))
+        for key in ("delivery_cost", "service_cost")
+    }
+    discounts = {
+        int(line_id): _decimal(
+            value,
+            errors=errors,
+            key=f"discounts.{line_id}",
+            minimum=Decimal("0"),
+            maximum=Decimal("100"),
+        )
+        for line_id, value in pricing.discounts.items()
+    }
+    if errors:
+        raise OrderValidationError(errors)
+    with transaction.atomic():
+        order = _lock(quote.order)
+        quote = Quote.objects.select_for_update().get(pk=quote.pk)
+        if not _may_process(order, by):
+            raise OrderPermissionError()
+        if order.state != State.QUOTE or quote.status != Quote.Status.DRAFT:
+            raise OrderTransitionError(_("Only the current draft quote can be priced."))
+        lines = list(order.lines.order_by("position"))
+        for line in lines:
+            if line.pk in discounts:
+                line.discount_percent = discounts[line.pk]
+                gross = line.quantity * line.unit_price
+                line.line_total = (gross * (1 - line.discount_percent / 100)).quantize(
+                    CENT, ROUND_HALF_UP
+                )
+                line.save(update_fields=["discount_percent", "line_total"])
+        order.delivery_cost = costs["delivery_cost"].quantize(CENT)
+        order.service_cost = costs["service_cost"].quantize(CENT)
+        _set_totals(
+            order,
+            [
+                ((line.quantity * line.unit_price).quantize(CENT), line.line_total, line.vat_rate)
+                for line in lines
+            ],
+        )
+        quote.lines = _snapshot_lines(order)
+        quote.total = order.total
+        quote.delivery_cost = order.delivery_cost
+        quote.service_cost = order.service_cost
+        quote.valid_until = pricing.valid_until
+        quote.note = pricing.note.strip()
+        quote.save()
+        _bump(
+            order,
+            fields=[
+                "delivery_cost",
+                "service_cost",
+                "subtotal",
+                "discount_total",
+                "total",
+                "vat_total",
+            ],
+        )
+        money.rebalance_after_total_change(order, by=by)
+        _record_event(
+            order,
+            action="quote_priced",
+            by=by,
+            from_state=order.state,
+            to_state=order.state,
+            payload={"quote_version": quote.version, "total": str(quote.total)},
+        )
+    return quote
+
+
+def quote_send(*, quote: Quote, by, valid_until: date | None = None, note: str = "") -> Quote:
+    """Mark the current draft as sent to the client; the client is notified through the outbox."""
+    with transaction.atomic():
+        order = _lock(quote.order)
+        quote = Quote.objects.select_for_update().get(pk=quote.pk)
+        if not _may_process(order, by):
+            raise OrderPermissionError()
+        if order.state != State.QUOTE or quote.status != Quote.Status.DRAFT:
+            raise OrderTransitionError(_("Only the current draft quote can be sent."))
+        quote.status = Quote.Status.SENT
+        quote.sent_at = timezone.now()
+        # What the quote builder set stays unless the caller says otherwise.
+        quote.valid_until = valid_until or quote.valid_until
+        quote.note = note or quote.note
+        quote.save(update_fields=["status", "sent_at", "valid_until", "note"])
+        _bump(order)
+        _record_event(
+            order,
+            action="quote_sent",
+            by=by,
+            from_state=order.state,
+            to_state=order.state,
+            payload={"quote_version": quote.version, "total": str(quote.total)},
+        )
+    return quote
+
+
+def quote_accept(*, quote: Quote, by) -> Quote:
+    """The client (or a manager on their word) accepts the sent quote version."""
+    with transaction.atomic():
+        order = _lock(quote.order)
+        quote = Quote.objects.select_for_update().get(pk=quote.pk)
+        if not (_may_process(order, by) or (by is not None and order.belongs_to_client_user(by))):
+            raise OrderPermissionError()
+        if order.state != State.QUOTE or quote.status != Quote.Status.SENT:
+            raise OrderTransitionError(_("Only the quote sent last can be accepted."))
+        if quote.valid_until and quote.valid_until < timezone.localdate():
+            raise OrderTransitionError(_("This quote has expired; ask for a new one."))
+        quote.status = Quote.Status.ACCEPTED
+        quote.accepted_at = timezone.now()
+        quote.accepted_by = by
+        quote.save(update_fields=["status", "accepted_at", "accepted_by"])
+        _bump(order)
+        _record_event(
+            order,
+            action="quote_accepted",
+            by=by,
+            from_state=order.state,
+            to_state=order.state,
+            payload={"quote_version": quote.version},
+        )
+    return quote
+
+
+def contract_mark_signed(*, order: Order, by, signed_at: datetime | None = None) -> Order:
+    with transaction.atomic():
+        locked = _lock(order)
+        if not _may_process(locked, by):
+            raise OrderPermissionError()
+        if locked.state != State.CONTRACT:
+            raise OrderTransitionError(_("The order is not at the contract stage."))
+        locked.contract_signed_at = signed_at or timezone.now()
+        _bump(locked, fields=["contract_signed_at"])
+        _record_event(
+            locked, action="contract_signed", by=by, from_state=locked.state, to_state=locked.state
+        )
+    return locked
