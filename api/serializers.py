@@ -1,6 +1,6 @@
 """Translation between JSON and the services' arguments; no business rules here."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
@@ -21,13 +21,14 @@ from api.models import WebhookSubscription
 from api.webhooks import ORDER_ALL_TOPICS, SIGNING_DESCRIPTION, order_topics
 from billing.documents.generate import documents_available
 from catalog.models import Attribute, Category, Item
+from core.money import line_amount
 from customers.models import Customer
+from orders.actions import OrderAction
 from orders.lifecycle import DeliveryStatus, OrderKind, PaymentTerms, State
 from orders.models import Order, OrderEvent, OrderLine, Payment
 from orders.services import LineInput
 
 EXTERNAL_ID_MAX_LENGTH = 100
-CENT = Decimal("0.01")
 
 # Customers and items
 
@@ -299,7 +300,7 @@ ORDER_AMOUNT_LIMIT = overflow_threshold(Order, "subtotal")
 def _line_gross(line: dict) -> Decimal:
     """The line's amount before discount; `line["item"]` is the catalog item."""
     price = line["item"].price if line.get("price") is None else line["price"]
-    return (line["quantity"] * price).quantize(CENT, ROUND_HALF_UP)
+    return line_amount(line["quantity"], price)
 
 
 def _line_errors(line: dict, item: Item | None) -> dict:
@@ -514,8 +515,9 @@ class ChangeSerializer(serializers.Serializer):
     state = serializers.ChoiceField(
         source="to_state", choices=State.choices, help_text=_("The order's state after the change.")
     )
-    action = serializers.CharField(
-        help_text=_("What happened: created, a transition name, payment_recorded, …")
+    action = serializers.ChoiceField(
+        choices=OrderAction.choices,
+        help_text=_("What happened: created, a transition name, payment_recorded, …"),
     )
     changed_at = SupportedDateTimeField(source="created_at")
 

@@ -18,7 +18,7 @@ replayed later.
 
 from django.utils.translation import gettext_lazy as _
 
-from orders.models import Order
+from orders.actions import OrderAction
 
 SIGNATURE_HEADER = "X-Signature"
 TIMESTAMP_HEADER = "X-Webhook-Timestamp"
@@ -33,22 +33,9 @@ SIGNING_DESCRIPTION = _(
     "refuse timestamps older than five minutes."
 )
 
-# Facts recorded by `orders.services` besides transitions; each becomes `order.<action>`.
-ORDER_FACT_ACTIONS = (
-    "created",
-    "quote_sent",
-    "quote_accepted",
-    "contract_signed",
-    "payment_recorded",
-    "delivery_updated",
-    "manager_assigned",
-)
 ORDER_ALL_TOPICS = "order.*"
 
 
 def order_topics() -> list[str]:
-    """Every topic an order event can have: facts and lifecycle transitions."""
-    transitions = sorted(
-        {t.name for t in Order._meta.get_field("state").get_all_transitions(Order)}
-    )
-    return [f"order.{action}" for action in (*ORDER_FACT_ACTIONS, *transitions)]
+    """Every topic an order event can have, one per `OrderAction`: transitions and facts."""
+    return [action.topic for action in OrderAction]

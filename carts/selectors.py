@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
@@ -10,12 +10,11 @@ from django.utils import timezone
 
 from carts.models import Cart, CartLine
 from catalog.selectors import ItemOffer, offer_best_for_items
+from core.money import discounted
 from orders.models import OrderLine
 
 # An open cart nobody changed for this long counts as abandoned on the managers' page.
 ABANDONED_AFTER_DAYS = 3
-
-CENT = Decimal("0.01")
 
 
 def _contact_id(user) -> int | None:
@@ -93,8 +92,7 @@ class CartRow:
     @property
     def total(self) -> Decimal:
         # The same rounding as the order's line total, so the cart and the order agree.
-        gross = self.line.quantity * self.unit_price
-        return (gross * (1 - self.discount_percent / 100)).quantize(CENT, ROUND_HALF_UP)
+        return discounted(self.line.quantity * self.unit_price, self.discount_percent)
 
 
 def cart_rows(cart: Cart | None) -> list[CartRow]:

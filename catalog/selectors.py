@@ -1,7 +1,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from catalog.models import Category, Item, ItemAttributeValue, SpecialOffer
+from core.money import discounted
 
 # Item names and descriptions are Russian; the stemmer makes "диваны" find "диван".
 SEARCH_CONFIG = "russian"
@@ -285,5 +286,4 @@ def offer_best_for_items(items: Iterable[Item], *, on: date | None = None) -> di
 
 
 def offer_price(price: Decimal, offer: SpecialOffer) -> Decimal:
-    discounted = price * (100 - offer.discount_percent) / 100
-    return discounted.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return discounted(price, offer.discount_percent)

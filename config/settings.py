@@ -393,6 +393,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrderKindEnum": "orders.lifecycle.OrderKind",
         "OrderStateEnum": "orders.lifecycle.State",
+        "OrderActionEnum": "orders.actions.OrderAction",
         "DeliveryStatusEnum": "orders.lifecycle.DeliveryStatus",
         "PaymentTermsEnum": "orders.lifecycle.PaymentTerms",
         "PaymentMethodEnum": "orders.models.Payment.Method",

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from orders.actions import OrderAction
+
 CLIENT, MANAGER, DIRECTOR = "client", "manager", "director"
 # The user named by the payload's "assignee_id" (a task's new assignee).
 ASSIGNEE = "assignee"
@@ -209,26 +211,26 @@ MESSAGES = {
 
 # Outbox topic (and, for some, a detail of the event) -> messages.
 TOPIC_MESSAGES = {
-    "order.created": ["order_received", "new_request"],
-    "order.quote_sent": ["quote_ready"],
-    "order.quote_accepted": ["quote_accepted"],
-    "order.prepare_contract": ["contract_ready"],
-    "order.request_payment": ["invoice_issued"],
-    "order.payment_recorded": ["payment_received"],
-    "order.invoice_issued": ["invoice_ready"],
-    "order.payment_refunded": ["refund_issued"],
-    "order.start_production": ["in_production"],
-    "order.ship": ["shipped"],
-    "order.close": ["feedback_request"],
-    "order.cancel": ["order_cancelled"],
-    "order.schedule_service": ["service_scheduled"],
-    "order.ask_client": ["ticket_reply"],
-    "order.resolve": ["ticket_resolved"],
-    "order.sla_breach": ["sla_breach"],
-    "order.sla_escalation": ["sla_escalation"],
-    "order.quote_reminder": ["quote_awaiting"],
-    "order.service_reminder": ["service_due"],
-    "order.payment_reminder": ["invoice_unpaid"],
+    OrderAction.CREATED.topic: ["order_received", "new_request"],
+    OrderAction.QUOTE_SENT.topic: ["quote_ready"],
+    OrderAction.QUOTE_ACCEPTED.topic: ["quote_accepted"],
+    OrderAction.PREPARE_CONTRACT.topic: ["contract_ready"],
+    OrderAction.REQUEST_PAYMENT.topic: ["invoice_issued"],
+    OrderAction.PAYMENT_RECORDED.topic: ["payment_received"],
+    OrderAction.INVOICE_ISSUED.topic: ["invoice_ready"],
+    OrderAction.PAYMENT_REFUNDED.topic: ["refund_issued"],
+    OrderAction.START_PRODUCTION.topic: ["in_production"],
+    OrderAction.SHIP.topic: ["shipped"],
+    OrderAction.CLOSE.topic: ["feedback_request"],
+    OrderAction.CANCEL.topic: ["order_cancelled"],
+    OrderAction.SCHEDULE_SERVICE.topic: ["service_scheduled"],
+    OrderAction.ASK_CLIENT.topic: ["ticket_reply"],
+    OrderAction.RESOLVE.topic: ["ticket_resolved"],
+    OrderAction.SLA_BREACH.topic: ["sla_breach"],
+    OrderAction.SLA_ESCALATION.topic: ["sla_escalation"],
+    OrderAction.QUOTE_REMINDER.topic: ["quote_awaiting"],
+    OrderAction.SERVICE_REMINDER.topic: ["service_due"],
+    OrderAction.PAYMENT_REMINDER.topic: ["invoice_unpaid"],
     "task.assigned": ["task_assigned"],
     "account.signup_confirmation": ["signup_confirmation"],
     "order.feedback_left": ["feedback_received"],
@@ -238,7 +240,7 @@ TOPIC_MESSAGES = {
 # Topics whose messages depend on the event's details (see `messages_for`): every candidate.
 CONDITIONAL_TOPIC_MESSAGES = {
     "order.message_posted": ["chat_from_client", "chat_from_manager"],
-    "order.delivery_updated": ["delay_notice", "delivered"],
+    OrderAction.DELIVERY_UPDATED.topic: ["delay_notice", "delivered"],
 }
 
 
@@ -253,7 +255,7 @@ def messages_for(topic: str, payload: dict) -> list[Message]:
     if topic == "order.message_posted":
         # The other side of the chat hears of it, never the author's own side.
         keys.append("chat_from_client" if payload.get("from_client") else "chat_from_manager")
-    if topic == "order.delivery_updated":
+    if topic == OrderAction.DELIVERY_UPDATED.topic:
         changes = payload.get("changes", {})
         date_change = changes.get("expected_delivery_date")
         if date_change and date_change.get("old") and date_change["new"] > date_change["old"]:

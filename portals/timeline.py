@@ -1,7 +1,6 @@
 """What an order's timeline says about each `OrderEvent`, in the client and manager portals.
 
-An event's `action` is a transition name (labelled by the lifecycle) or one of the
-actions the services record themselves, labelled here.
+An event's `action` is one of `OrderAction`, which labels it.
 """
 
 from dataclasses import dataclass
@@ -12,40 +11,30 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from orders.actions import OrderAction
 from orders.lifecycle import DeliveryStatus, State
 from orders.models import Order, OrderEvent
 
-ACTION_LABELS = {
-    "created": _("Order placed"),
-    "quote_priced": _("Quote priced"),
-    "quote_sent": _("Quote sent"),
-    "quote_accepted": _("Quote accepted"),
-    "quote_reminder": _("Quote reminder sent"),
-    "contract_signed": _("Contract signed"),
-    "payment_recorded": _("Payment received"),
-    "payment_refunded": _("Payment refunded"),
-    "invoice_issued": _("Invoice issued"),
-    "payment_reminder": _("Payment reminder sent"),
-    "delivery_updated": _("Delivery updated"),
-    "manager_assigned": _("Manager assigned"),
-    "sla_breach": _("Stage deadline passed"),
-    "sla_escalation": _("Escalated to management"),
-    "service_reminder": _("Service reminder sent"),
-    "recurring_created": _("Repeat schedule set up"),
-    "recurring_failed": _("Scheduled repeat failed"),
-}
 OTHER_ACTION_LABEL = _("Order updated")
-MONEY_ACTIONS = {"payment_recorded", "payment_refunded", "invoice_issued"}
+MONEY_ACTIONS = {
+    OrderAction.PAYMENT_RECORDED,
+    OrderAction.PAYMENT_REFUNDED,
+    OrderAction.INVOICE_ISSUED,
+}
 # Internal bookkeeping a client has no use for.
-STAFF_ONLY_ACTIONS = {"manager_assigned", "sla_breach", "sla_escalation", "recurring_failed"}
+STAFF_ONLY_ACTIONS = {
+    OrderAction.MANAGER_ASSIGNED,
+    OrderAction.SLA_BREACH,
+    OrderAction.SLA_ESCALATION,
+    OrderAction.RECURRING_FAILED,
+}
 
 
-def _transition_labels() -> dict:
-    transitions = Order._meta.get_field("state").get_all_transitions(Order)
-    return {t.name: t.custom["label"] for t in transitions if "label" in t.custom}
-
-
-TRANSITION_LABELS = _transition_labels()
+def action_label(action: str) -> str:
+    try:
+        return str(OrderAction(action).label)
+    except ValueError:  # a row written under an action since retired
+        return str(OTHER_ACTION_LABEL)
 
 
 def state_label(value: str) -> str:
@@ -84,12 +73,11 @@ def _detail(event: OrderEvent) -> str:
 
 
 def timeline_entry(event: OrderEvent) -> TimelineEntry:
-    title = ACTION_LABELS.get(event.action) or TRANSITION_LABELS.get(event.action)
     moved = event.to_state and event.from_state != event.to_state
     return TimelineEntry(
         when=event.created_at,
         action=event.action,
-        title=str(title or OTHER_ACTION_LABEL),
+        title=action_label(event.action),
         from_state=state_label(event.from_state) if moved and event.from_state else "",
         to_state=state_label(event.to_state) if moved else "",
         detail=str(_detail(event)),

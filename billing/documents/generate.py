@@ -8,7 +8,7 @@ invoice) is a new version of that kind of document.
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -20,12 +20,12 @@ from weasyprint import HTML
 
 from billing.documents.words import amount_in_words
 from billing.models import CompanyProfile, Document
+from core.money import to_kopecks, vat_included
 from orders.errors import OrderTransitionError
 from orders.lifecycle import State
 from orders.models import Invoice, Order, Quote
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
-CENT = Decimal("0.01")
 AFTER_CONTRACT = (State.PAYMENT, State.PRODUCTION, State.DELIVERY, State.CLOSED, State.SERVICE)
 
 
@@ -151,7 +151,7 @@ def _context(*, order: Order, spec: DocumentSpec, company: CompanyProfile) -> di
     lines = [*lines, *_extra_lines(lines, source.delivery_cost, source.service_cost)]
     rows = [_row(position, line) for position, line in enumerate(lines, start=1)]
     total = spec.quote.total if spec.quote is not None else order.total
-    vat = sum((row["vat"] for row in rows), Decimal("0")).quantize(CENT)
+    vat = to_kopecks(sum((row["vat"] for row in rows), Decimal("0")))
     payable = spec.invoice.amount if spec.invoice is not None else total
     return {
         "company": company,
@@ -209,7 +209,7 @@ def _row(position: int, line: dict) -> dict:
     total = Decimal(line["line_total"])
     rate = int(line.get("vat_rate") or 0)
     # -1 is "without VAT"; the price includes VAT where a rate applies.
-    vat = (total * rate / (100 + rate)).quantize(CENT, ROUND_HALF_UP) if rate > 0 else Decimal("0")
+    vat = vat_included(total, rate)
     labels = line.get("custom_labels") or {}
     details = [
         f"{labels.get(name, name)}: {value}"

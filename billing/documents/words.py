@@ -1,8 +1,10 @@
 """Sums in Russian words, as an invoice and an act print them under the total."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from num2words import num2words
+
+from core.money import to_kopecks
 
 
 def _plural(number: int, one: str, few: str, many: str) -> str:
@@ -15,7 +17,7 @@ def _plural(number: int, one: str, few: str, many: str) -> str:
 
 def amount_in_words(amount: Decimal) -> str:
     """1234.50 → "Одна тысяча двести тридцать четыре рубля 50 копеек"."""
-    amount = Decimal(amount).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    amount = to_kopecks(amount)
     roubles = int(amount)
     kopecks = int((amount - roubles) * 100)
     words = num2words(roubles, lang="ru")

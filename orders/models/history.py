@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orders.actions import OrderAction
+
 
 class OrderEvent(models.Model):
     """One thing that happened to an order. Append-only: the audit trail is never rewritten."""
@@ -21,7 +23,10 @@ class OrderEvent(models.Model):
     )
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
     action = models.CharField(
-        _("action"), max_length=64, help_text=_("Transition name or other recorded action.")
+        _("action"),
+        max_length=64,
+        choices=OrderAction.choices,
+        help_text=_("Transition name or other recorded action."),
     )
     from_state = models.CharField(_("from state"), max_length=20, blank=True)
     to_state = models.CharField(_("to state"), max_length=20, blank=True)

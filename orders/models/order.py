@@ -1,4 +1,4 @@
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -7,6 +7,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.money import percent_of
 from orders.lifecycle import DeliveryStatus, OrderKind, OrderLifecycle, PaymentTerms
 
 
@@ -213,8 +214,7 @@ class Order(OrderLifecycle):
 
     def prepayment_due(self) -> Decimal:
         """What must be paid before production on prepaid terms."""
-        share = self.total * self.prepayment_percent / 100
-        return share.quantize(Decimal("0.01"), ROUND_HALF_UP)
+        return percent_of(self.total, self.prepayment_percent)
 
     def is_fully_paid(self) -> bool:
         return self.amount_paid() >= self.total

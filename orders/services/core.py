@@ -5,6 +5,7 @@ The package's writing modules import this one; it imports none of them.
 """
 
 from notifications.outbox import outbox_write
+from orders.actions import OrderAction
 from orders.errors import OrderConflictError
 from orders.models import Order, OrderEvent
 
@@ -33,6 +34,9 @@ def _bump(order: Order, *, fields=()) -> None:
 
 def _record_event(order, *, action, by, from_state="", to_state="", note="", payload=None):
     """Append the event and its outbox row; the caller holds the transaction."""
+    # An action outside the enumeration would have no label and a topic nobody may
+    # subscribe to: refuse it (ValueError) before anything is written.
+    action = OrderAction(action)
     event = OrderEvent.objects.create(
         order=order,
         actor=by,
@@ -43,7 +47,7 @@ def _record_event(order, *, action, by, from_state="", to_state="", note="", pay
         payload=payload or {},
     )
     outbox_write(
-        topic=f"order.{action}",
+        topic=action.topic,
         aggregate_type="order",
         aggregate_id=order.pk,
         payload={

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from orders import money
+from orders.actions import OrderAction
 from orders.business_hours import NoWorkingTimeError, add_business_hours
 from orders.errors import (
     OrderConflictError,
@@ -109,7 +110,7 @@ def order_create(
         _write_lines(order, prepared)
         event = _record_event(
             order,
-            action="created",
+            action=OrderAction.CREATED,
             by=by,
             to_state=order.state,
             payload={"channel": channel, "total": str(order.total)},
@@ -312,7 +313,7 @@ def delivery_update(
         _bump(locked, fields=[*changes])
         _record_event(
             locked,
-            action="delivery_updated",
+            action=OrderAction.DELIVERY_UPDATED,
             by=by,
             from_state=locked.state,
             to_state=locked.state,
@@ -334,7 +335,7 @@ def order_assign_manager(*, order: Order, manager, by) -> Order:
         _bump(locked, fields=["manager"])
         _record_event(
             locked,
-            action="manager_assigned",
+            action=OrderAction.MANAGER_ASSIGNED,
             by=by,
             from_state=locked.state,
             to_state=locked.state,

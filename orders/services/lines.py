@@ -2,18 +2,17 @@
 (prices include VAT), written, and frozen as they stand for quotes and events."""
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from catalog.models import Item
 from catalog.order_forms import order_form_fields, validate_custom_values
+from core.money import discounted, line_amount, vat_included
 from orders.errors import OrderValidationError
 from orders.lifecycle import OrderKind
 from orders.models import Order, OrderLine
-
-CENT = Decimal("0.01")
 
 
 @dataclass
@@ -36,12 +35,11 @@ class _PreparedLine:
 
     @property
     def total(self) -> Decimal:
-        gross = self.quantity * self.unit_price
-        return (gross * (1 - self.discount_percent / 100)).quantize(CENT, ROUND_HALF_UP)
+        return discounted(self.quantity * self.unit_price, self.discount_percent)
 
     @property
     def gross(self) -> Decimal:
-        return (self.quantity * self.unit_price).quantize(CENT, ROUND_HALF_UP)
+        return line_amount(self.quantity, self.unit_price)
 
 
 def _decimal(value, *, errors, key, minimum=None, maximum=None):
@@ -113,12 +111,6 @@ def _prepare_lines(lines: list[LineInput], *, kind: str) -> list[_PreparedLine]:
     return prepared
 
 
-def _vat_included(amount: Decimal, rate: int) -> Decimal:
-    if rate <= 0:
-        return Decimal("0")
-    return (amount * rate / (100 + rate)).quantize(CENT, ROUND_HALF_UP)
-
-
 def _apply_totals(order: Order, prepared: list[_PreparedLine]) -> None:
     """Totals come from the lines; prices include VAT, as Russian retail prices do."""
     _set_totals(
@@ -136,8 +128,8 @@ def _set_totals(order: Order, lines: list[tuple[Decimal, Decimal, int]]) -> None
     order.discount_total = order.subtotal - order.total
     extras_rate = max((rate for _gross, _total, rate in lines), default=-1)
     order.vat_total = sum(
-        (_vat_included(total, rate) for _gross, total, rate in lines), Decimal("0")
-    ) + _vat_included(extras, extras_rate)
+        (vat_included(total, rate) for _gross, total, rate in lines), Decimal("0")
+    ) + vat_included(extras, extras_rate)
 
 
 def _write_lines(order: Order, prepared: list[_PreparedLine]) -> None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders import money
+from orders.actions import OrderAction
 from orders.errors import (
     OrderConflictError,
     OrderPermissionError,
@@ -90,7 +91,7 @@ def payment_record_or_get(
         _bump(locked)
         _record_event(
             locked,
-            action="payment_recorded",
+            action=OrderAction.PAYMENT_RECORDED,
             by=by,
             from_state=locked.state,
             to_state=locked.state,
@@ -203,7 +204,7 @@ def payment_refund(
         _bump(locked)
         _record_event(
             locked,
-            action="payment_refunded",
+            action=OrderAction.PAYMENT_REFUNDED,
             by=by,
             from_state=locked.state,
             to_state=locked.state,
@@ -258,7 +259,7 @@ def invoice_issue(
         _bump(locked)
         _record_event(
             locked,
-            action="invoice_issued",
+            action=OrderAction.INVOICE_ISSUED,
             by=by,
             from_state=locked.state,
             to_state=locked.state,

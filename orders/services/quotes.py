@@ -3,18 +3,20 @@ sent and accepted; then the contract marked signed."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.money import discounted, line_amount, to_kopecks
 from orders import money
+from orders.actions import OrderAction
 from orders.errors import OrderPermissionError, OrderTransitionError, OrderValidationError
 from orders.lifecycle import State
 from orders.models import Order, Quote
 from orders.services.core import _bump, _lock, _may_process, _record_event
-from orders.services.lines import CENT, _decimal, _set_totals, _snapshot_lines
+from orders.services.lines import _decimal, _set_totals, _snapshot_lines
 
 
 def _open_quote_version(order: Order, *, by) -> Quote:
@@ -76,17 +78,14 @@ def quote_price_draft(*, quote: Quote, pricing: QuotePricing, by) -> Quote:
         for line in lines:
             if line.pk in discounts:
                 line.discount_percent = discounts[line.pk]
-                gross = line.quantity * line.unit_price
-                line.line_total = (gross * (1 - line.discount_percent / 100)).quantize(
-                    CENT, ROUND_HALF_UP
-                )
+                line.line_total = discounted(line.quantity * line.unit_price, line.discount_percent)
                 line.save(update_fields=["discount_percent", "line_total"])
-        order.delivery_cost = costs["delivery_cost"].quantize(CENT)
-        order.service_cost = costs["service_cost"].quantize(CENT)
+        order.delivery_cost = to_kopecks(costs["delivery_cost"])
+        order.service_cost = to_kopecks(costs["service_cost"])
         _set_totals(
             order,
             [
-                ((line.quantity * line.unit_price).quantize(CENT), line.line_total, line.vat_rate)
+                (line_amount(line.quantity, line.unit_price), line.line_total, line.vat_rate)
                 for line in lines
             ],
         )
@@ -111,7 +110,7 @@ def quote_price_draft(*, quote: Quote, pricing: QuotePricing, by) -> Quote:
         money.rebalance_after_total_change(order, by=by)
         _record_event(
             order,
-            action="quote_priced",
+            action=OrderAction.QUOTE_PRICED,
             by=by,
             from_state=order.state,
             to_state=order.state,
@@ -138,7 +137,7 @@ def quote_send(*, quote: Quote, by, valid_until: date | None = None, note: str =
         _bump(order)
         _record_event(
             order,
-            action="quote_sent",
+            action=OrderAction.QUOTE_SENT,
             by=by,
             from_state=order.state,
             to_state=order.state,
@@ -165,7 +164,7 @@ def quote_accept(*, quote: Quote, by) -> Quote:
         _bump(order)
         _record_event(
             order,
-            action="quote_accepted",
+            action=OrderAction.QUOTE_ACCEPTED,
             by=by,
             from_state=order.state,
             to_state=order.state,
@@ -184,6 +183,10 @@ def contract_mark_signed(*, order: Order, by, signed_at: datetime | None = None)
         locked.contract_signed_at = signed_at or timezone.now()
         _bump(locked, fields=["contract_signed_at"])
         _record_event(
-            locked, action="contract_signed", by=by, from_state=locked.state, to_state=locked.state
+            locked,
+            action=OrderAction.CONTRACT_SIGNED,
+            by=by,
+            from_state=locked.state,
+            to_state=locked.state,
         )
     return locked

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orders.actions import OrderAction
 from orders.errors import OrderPermissionError, OrderValidationError
 from orders.lifecycle import OrderKind
 from orders.models import Order, RecurringOrder
@@ -42,7 +43,7 @@ def recurring_order_create(
         )
         _record_event(
             order,
-            action="recurring_created",
+            action=OrderAction.RECURRING_CREATED,
             by=by,
             from_state=order.state,
             to_state=order.state,
@@ -63,7 +64,7 @@ def recurring_order_stop(*, schedule: RecurringOrder, by) -> RecurringOrder:
         if updated:
             _record_event(
                 order,
-                action="recurring_stopped",
+                action=OrderAction.RECURRING_STOPPED,
                 by=by,
                 from_state=order.state,
                 to_state=order.state,
@@ -149,7 +150,7 @@ def recurring_order_run(*, schedule_id: int, now: datetime | None = None) -> Ord
         except OrderValidationError as error:
             _record_event(
                 source,
-                action="recurring_failed",
+                action=OrderAction.RECURRING_FAILED,
                 by=None,
                 from_state=source.state,
                 to_state=source.state,

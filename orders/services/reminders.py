@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from orders.actions import OrderAction
 from orders.lifecycle import State
 from orders.models import Order, Quote
 from orders.services.core import SWEEP_BATCH, _record_event
@@ -34,11 +35,11 @@ def order_sla_escalate(*, order_id: int, now: datetime | None = None) -> str | N
             return None
         hours = (order.workflow.stage_sla_hours or {}).get(order.state) if order.workflow else None
         if order.sla_level == 0 and hours:
-            action = "sla_breach"
+            action = OrderAction.SLA_BREACH
             order.sla_level = 1
             order.sla_due_at = _sla_due(order.workflow, order.state_changed_at, 2 * hours)
         else:
-            action = "sla_escalation"
+            action = OrderAction.SLA_ESCALATION
             order.sla_level = 2
             order.sla_due_at = None
         order.save(update_fields=["sla_due_at", "sla_level"])
@@ -67,7 +68,7 @@ def quote_remind_awaiting(*, quote_id: int) -> bool:
         quote.save(update_fields=["reminded_at"])
         _record_event(
             quote.order,
-            action="quote_reminder",
+            action=OrderAction.QUOTE_REMINDER,
             by=None,
             from_state=quote.order.state,
             to_state=quote.order.state,
@@ -86,7 +87,7 @@ def order_service_remind(*, order_id: int) -> bool:
         order.save(update_fields=["service_reminded_at"])
         _record_event(
             order,
-            action="service_reminder",
+            action=OrderAction.SERVICE_REMINDER,
             by=None,
             from_state=order.state,
             to_state=order.state,
@@ -107,7 +108,7 @@ def order_payment_remind(*, order_id: int) -> bool:
             return False
         _record_event(
             order,
-            action="payment_reminder",
+            action=OrderAction.PAYMENT_REMINDER,
             by=None,
             from_state=order.state,
             to_state=order.state,

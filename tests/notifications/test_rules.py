@@ -24,6 +24,7 @@ from notifications.rules import (
     rule_preview,
 )
 from notifications.topics import prefill_from_builtin, topic_labels
+from orders.actions import OrderAction
 from orders.models import Order
 from orders.services import order_transition
 from tests.factories import UserFactory
@@ -262,21 +263,17 @@ def test_the_html_part_escapes_order_data_and_the_text_part_keeps_it(placed_orde
 
 
 def test_every_order_action_the_services_record_is_a_rule_topic():
-    sources = [
-        *(path.read_text() for path in sorted((BASE_DIR / "orders" / "services").glob("*.py"))),
-        (BASE_DIR / "conversations" / "services.py").read_text(),
-    ]
-    recorded = {
-        f"order.{name}"
-        for source in sources
-        for name in re.findall(r'action="(\w+)"', source)
-        + re.findall(r'topic="order\.(\w+)"', source)
-    }
+    # The order services record only `OrderAction`s (tests/orders/test_order_actions.py holds
+    # them to it); the conversations write their topics without an event, by name.
+    conversations = (BASE_DIR / "conversations" / "services.py").read_text()
+    recorded = {action.topic for action in OrderAction} | set(
+        re.findall(r'topic="(order\.\w+)"', conversations)
+    )
     transitions = {
         f"order.{t.name}" for t in Order._meta.get_field("state").get_all_transitions(Order)
     }
 
-    assert recorded
+    assert {"order.message_posted", "order.feedback_left"} <= recorded
     assert recorded | transitions <= set(topic_labels())
 
 

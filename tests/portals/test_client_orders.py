@@ -264,7 +264,7 @@ def test_order_page_shows_lines_timeline_delivery_and_actions(
     ]
     cancel = response.context["timeline"][-1]
     assert (cancel.title, cancel.from_state, cancel.to_state, cancel.detail) == (
-        "Cancel",
+        "Order cancelled",
         "Quote",
         "Cancelled",
         "Дорого",
