@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
-from accounts.registration import (
+from accounts.services import (
     client_register,
     registration_confirm,
     registration_confirmation_resend,

@@ -115,7 +115,7 @@ class WebhookSubscription(models.Model):
     """Where to send which order events for one API client; delivery lives in notifications.
 
     `events` holds topics such as "order.created" or "order.start_quote"; "order.*" is
-    every order topic. Each delivery is signed with `secret` (see `api.webhooks`).
+    every order topic. Each delivery is signed with `secret` (see `api.webhook_topics`).
     """
 
     client = models.ForeignKey(

@@ -4,7 +4,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
-from api.edge import MAX_JSON_DEPTH
+from api.input_checks import MAX_JSON_DEPTH
 from api.problems import PROBLEM_CONTENT_TYPE, ProblemSerializer
 
 JSON = "application/json"

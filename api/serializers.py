@@ -18,7 +18,7 @@ from api.inputs import (
     overflow_threshold,
 )
 from api.models import WebhookSubscription
-from api.webhooks import ORDER_ALL_TOPICS, SIGNING_DESCRIPTION, order_topics
+from api.webhook_topics import ORDER_ALL_TOPICS, SIGNING_DESCRIPTION, order_topics
 from billing.documents.generate import documents_available
 from catalog.models import Attribute, Category, Item
 from core.money import line_amount

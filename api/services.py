@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from api.keys import key_new
 from api.models import ApiClient, IdempotencyKey, Scope, WebhookSubscription
-from api.webhooks import ORDER_ALL_TOPICS, order_topics
-from notifications.webhooks import WebhookAddressError, webhook_address_check
+from api.webhook_topics import ORDER_ALL_TOPICS, order_topics
+from notifications.webhook_signing import WebhookAddressError, webhook_address_check
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 IDEMPOTENCY_KEY_LIFETIME = timedelta(hours=24)

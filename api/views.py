@@ -19,8 +19,8 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from api import serializers as api
-from api.edge import request_nul_check
 from api.filters import CustomerFilter, ItemFilter, OrderFilter
+from api.input_checks import request_nul_check
 from api.pagination import NewestFirstPagination
 from api.permissions import HasActionPermissions, HasScope, IsApiClient, request_client
 from api.problems import BadRequest, Unprocessable, flatten_errors
@@ -39,7 +39,7 @@ from api.services import (
     webhook_subscription_delete,
     webhook_subscription_update,
 )
-from api.webhooks import SIGNING_DESCRIPTION
+from api.webhook_topics import SIGNING_DESCRIPTION
 from billing.documents.generate import document_get_or_create, document_spec_find
 from catalog.models import Attribute, Item
 from catalog.selectors import with_attribute_values

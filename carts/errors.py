@@ -2,13 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
 
-class CartError(Exception):
+
+class CartError(DomainError):
     default_message = _("The cart could not be changed.")
-
-    def __init__(self, message=None, *, messages=None):
-        self.messages = list(messages) if messages else [message or self.default_message]
-        super().__init__("; ".join(str(m) for m in self.messages))
 
 
 class CartPermissionError(CartError):

@@ -39,13 +39,14 @@ from catalog.services import (
     order_form_field_upsert,
     special_offer_upsert,
 )
+from core.errors import DomainError
 
 CREATE, UPDATE, UNCHANGED, REJECTED = "create", "update", "unchanged", "rejected"
 # Long enough to come back to a preview after a weekend, short enough not to keep files.
 UNAPPLIED_LIFETIME = timedelta(days=7)
 
 
-class CatalogImportError(Exception):
+class CatalogImportError(DomainError):
     pass
 
 

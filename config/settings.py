@@ -361,7 +361,7 @@ REST_FRAMEWORK = {
         "api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PARSER_CLASSES": ["api.edge.StrictJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.input_checks.StrictJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.KeysetPagination",
     "DEFAULT_FILTER_BACKENDS": ["api.filters.QueryFilterBackend"],

@@ -3,7 +3,7 @@
 PostgreSQL refuses NUL characters in text (psycopg raises DataError), so a `%00` in a
 search box or a filter reached the database and came back as a 500. Forms' CharFields
 already refuse NUL, but query parameters read directly (filters, searches) do not. The
-API checks its own input and answers with a problem (api/edge.py); every other request
+API checks its own input and answers with a problem (api/input_checks.py); every other request
 with a NUL in its path or query string gets a plain 400 page here. Posted forms are left
 to their fields, which mark the one at fault and keep what was typed.
 """

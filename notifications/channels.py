@@ -14,8 +14,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.registration import registration_awaits_confirmation, registration_confirmation_link
-from notifications.messages import MESSAGES
+from accounts.services import registration_awaits_confirmation, registration_confirmation_link
+from notifications.builtin_messages import MESSAGES
 from notifications.models import Delivery, Notification, NotificationRule
 from notifications.rule_rendering import (
     RuleRenderError,
@@ -24,7 +24,11 @@ from notifications.rule_rendering import (
     rule_context,
     rule_id_of,
 )
-from notifications.webhooks import WebhookAddressError, webhook_address_check, webhook_signature
+from notifications.webhook_signing import (
+    WebhookAddressError,
+    webhook_address_check,
+    webhook_signature,
+)
 
 SIGNUP_CONFIRMATION = "signup_confirmation"
 

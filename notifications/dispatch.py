@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from notifications.builtin_messages import EMAIL, IN_APP
 from notifications.channels import send
-from notifications.messages import EMAIL, IN_APP
 from notifications.models import Delivery, OutboxMessage
 from notifications.recipients import recipients_for
 from notifications.rules import notification_specs_for

@@ -15,8 +15,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import STAFF_ROLES
+from notifications.builtin_messages import EMAIL, IN_APP, messages_for
 from notifications.channels import compose_message, order_for_notification, order_url
-from notifications.messages import EMAIL, IN_APP, messages_for
 from notifications.models import NotificationRule, NotificationRuleRevision, OutboxMessage
 from notifications.rule_rendering import (
     render_rule_texts,

@@ -9,7 +9,7 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
-from notifications.messages import TOPIC_MESSAGES, Message
+from notifications.builtin_messages import TOPIC_MESSAGES, Message
 from orders.actions import OrderAction
 
 ORDER_PREFIX = "order."

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -19,6 +20,13 @@ from orders.models import (
 )
 from orders.selectors import order_available_transitions
 from orders.services import order_transition
+from orders.workflows import (
+    CALENDAR_FIELDS,
+    SETTINGS_FIELDS,
+    business_calendar_save,
+    workflow_check,
+    workflow_save,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -200,8 +208,56 @@ class OrderAdmin(admin.ModelAdmin):
         return render(request, "admin/orders/order/transition_confirm.html", context)
 
 
+class ConfigurationAdmin(admin.ModelAdmin):
+    """Configuration saved through its service, which checks it and records a revision."""
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and request.user.has_perm(
+            "orders.manage_workflow"
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and request.user.has_perm(
+            "orders.manage_workflow"
+        )
+
+
+class WorkflowAdminForm(forms.ModelForm):
+    """Runs the service's check in a dry run, so a refused configuration is shown on the
+    form, field by field, and nothing is written; `save_model` then saves through it."""
+
+    user = None  # set per request by `WorkflowAdmin.get_form`
+
+    class Meta:
+        model = Workflow
+        fields = SETTINGS_FIELDS
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in SETTINGS_FIELDS if name in self.fields}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.errors:
+            return cleaned_data
+        try:
+            workflow_check(workflow=self.instance, changes=self.changes(), by=self.user)
+        except OrderValidationError as error:
+            for field, items in error.errors.items():
+                for message in items:
+                    self.add_error(field if field in self.fields else None, message)
+        except OrderError as error:
+            raise forms.ValidationError(error.messages) from error
+        return cleaned_data
+
+    def _post_clean(self):
+        # The service validates; the form must not write the settings into the instance
+        # before it does, or the admin's object would differ from what was saved.
+        pass
+
+
 @admin.register(Workflow)
-class WorkflowAdmin(admin.ModelAdmin):
+class WorkflowAdmin(ConfigurationAdmin):
+    form = WorkflowAdminForm
     list_display = (
         "name",
         "kind",
@@ -215,16 +271,32 @@ class WorkflowAdmin(admin.ModelAdmin):
     )
     list_filter = ("kind", "is_active", "sla_business_hours")
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def save_model(self, request, obj, form, change):
+        saved = workflow_save(workflow=obj, changes=form.changes(), by=request.user)
+        # The admin goes on with `obj` (its link, its log entry): make it the saved row.
+        obj.__dict__.update(saved.__dict__)
+
 
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(admin.ModelAdmin):
-    """One row, edited here or on the admin portal's calendar page."""
+class BusinessCalendarAdmin(ConfigurationAdmin):
+    """One row, edited here or on the admin portal's calendar page; both save through
+    `business_calendar_save`, which records a revision."""
 
     list_display = ("__str__", "day_start", "day_end", "workdays", "updated_at")
+    fields = (*CALENDAR_FIELDS, "updated_at")
     readonly_fields = ("updated_at",)
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not BusinessCalendar.objects.exists()
+
+    def save_model(self, request, obj, form, change):
+        changes = {name: form.cleaned_data[name] for name in CALENDAR_FIELDS if name in form.fields}
+        saved = business_calendar_save(changes=changes, by=request.user)
+        obj.__dict__.update(saved.__dict__)
 
     def add_view(self, request, form_url="", extra_context=None):
         # The row may have been made (by the admin portal's calendar page) since the "Add"

@@ -2,13 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
 
-class OrderError(Exception):
+
+class OrderError(DomainError):
     default_message = _("The order could not be changed.")
-
-    def __init__(self, message=None, *, messages=None):
-        self.messages = list(messages) if messages else [message or self.default_message]
-        super().__init__("; ".join(str(m) for m in self.messages))
 
 
 class OrderValidationError(OrderError):
@@ -20,9 +18,11 @@ class OrderValidationError(OrderError):
     default_message = _("The order has errors.")
 
     def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
         super().__init__(
-            messages=[f"{field}: {message}" for field, items in errors.items() for message in items]
+            messages=[
+                f"{field}: {message}" for field, items in errors.items() for message in items
+            ],
+            errors=errors,
         )
 
 

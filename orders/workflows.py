@@ -39,7 +39,7 @@ def workflow_for(*, kind: str, customer, items: Iterable) -> Workflow | None:
     return best
 
 
-# Configuration: the admin portal's workflow editor saves through here.
+# Configuration: the admin portal's editor and the Django admin save through here.
 
 SETTINGS_FIELDS = (
     "name",
@@ -87,14 +87,11 @@ def _sla_errors(hours: dict) -> list[str]:
     return [_("Stage deadlines must be whole hours above zero for known stages.")] if bad else []
 
 
-def workflow_save(*, workflow: Workflow, changes: dict, by, also=None) -> Workflow:
-    """Apply `changes` to `workflow` (new or existing) if orders could still get through it.
+def workflow_check(*, workflow: Workflow, changes: dict, by) -> Workflow:
+    """`workflow` with `changes` applied, unsaved, if `workflow_save` would accept it.
 
-    Refused with `OrderValidationError` naming the fields, or under "__all__" why orders
-    would get stuck; then nothing is saved. `also(workflow)` runs in the same transaction
-    (the editor saves the stage tasks there) before the revision records who changed what.
-    Orders keep a reference to their workflow: a change applies to the stages they enter
-    afterwards, and an order already in a stage the change removes can still leave it.
+    Raises what `workflow_save` raises; forms call it to show a refusal on the form
+    (the Django admin's `clean()`) before anything is written.
     """
     if by is None or not by.has_perm("orders.manage_workflow"):
         raise OrderPermissionError()
@@ -114,17 +111,39 @@ def workflow_save(*, workflow: Workflow, changes: dict, by, also=None) -> Workfl
         errors["__all__"] = problems
     if errors:
         raise OrderValidationError(errors)
+    return candidate
+
+
+def workflow_save(*, workflow: Workflow, changes: dict, by) -> Workflow:
+    """Apply `changes` to `workflow` (new or existing) if orders could still get through it.
+
+    Refused with `OrderValidationError` naming the fields, or under "__all__" why orders
+    would get stuck; then nothing is saved. A revision records who changed what.
+    Orders keep a reference to their workflow: a change applies to the stages they enter
+    afterwards, and an order already in a stage the change removes can still leave it.
+    The stage tasks are saved with their workflow by `tasks.services.workflow_with_rules_save`.
+    """
+    candidate = workflow_check(workflow=workflow, changes=changes, by=by)
     with transaction.atomic():
         before = {}
         if workflow.pk:
             before = workflow_snapshot(Workflow.objects.select_for_update().get(pk=workflow.pk))
         candidate.save()
-        if also is not None:
-            also(candidate)
         WorkflowRevision.objects.create(
             workflow=candidate, changed_by=by, before=before, after=workflow_snapshot(candidate)
         )
     return candidate
+
+
+def workflow_revision_complete(workflow: Workflow) -> None:
+    """Bring the revision `workflow_save` just wrote up to date with what else the caller
+    changed in the same transaction (the stage tasks), so its diff shows that too.
+
+    The row lock `workflow_save` took is held until commit: the latest revision is ours.
+    """
+    revision = WorkflowRevision.objects.filter(workflow=workflow).latest("id")
+    revision.after = workflow_snapshot(workflow)
+    revision.save(update_fields=["after"])
 
 
 CALENDAR_FIELDS = ("day_start", "day_end", "workdays", "holidays", "extra_workdays")

@@ -9,8 +9,8 @@ from billing.providers import providers_available
 from billing.services import amount_due_now
 from customers.models import LedgerEntry
 from customers.selectors import customer_balance
+from orders.ledger import chargeable_total
 from orders.models import Invoice, Order, Payment
-from orders.money import chargeable_total
 
 ZERO = Decimal("0.00")
 

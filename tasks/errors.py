@@ -2,13 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
 
-class TaskError(Exception):
+
+class TaskError(DomainError):
     default_message = _("The task could not be changed.")
 
     def __init__(self, message=None):
         self.message = message or self.default_message
-        super().__init__(str(self.message))
+        super().__init__(self.message)
 
 
 class TaskValidationError(TaskError):
@@ -17,8 +19,8 @@ class TaskValidationError(TaskError):
     default_message = _("The task has errors.")
 
     def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
         super().__init__()
+        self.errors = errors
 
 
 class TaskPermissionError(TaskError):

@@ -1,18 +1,22 @@
-"""The only code that writes tasks.
+"""The only code that writes tasks, and the stage-task rules of workflows.
 
 Each write runs in a transaction and, when it gives a task to someone other than the
 person acting, writes an in-app notification for them as an outbox row in that same
 transaction (topic "task.assigned").
 """
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from notifications.outbox import outbox_write
+from orders.models import Workflow
+from orders.workflows import workflow_check, workflow_revision_complete, workflow_save
 from tasks.errors import TaskPermissionError, TaskStateError, TaskValidationError
 from tasks.models import TASK_ROLES, Task, TaskRule
 from tasks.permissions import (
@@ -215,3 +219,124 @@ def tasks_close_for_stage_exit(order, *, left_state: str, at) -> int:
         event__to_state=left_state,
         rule__closes_with_stage=True,
     ).update(status=Task.Status.STAGE_LEFT, done_at=at)
+
+
+# Configuration: the stage tasks a workflow makes, saved with it and in its revisions.
+
+TASK_RULE_FIELDS = (
+    "state",
+    "title",
+    "description",
+    "role",
+    "user",
+    "due_offset_hours",
+    "closes_with_stage",
+    "is_active",
+)
+
+
+@dataclass(frozen=True)
+class TaskRuleChange:
+    """One stage-task rule to create (`pk` None), update, or delete (`delete`).
+
+    `values` holds `TASK_RULE_FIELDS` (the user as an instance); a field left out keeps
+    its saved value, or the model's default for a new rule."""
+
+    pk: int | None = None
+    values: dict = field(default_factory=dict)
+    delete: bool = False
+
+
+def _task_rules_prepare(
+    workflow: Workflow, task_rules: list[TaskRuleChange]
+) -> list[tuple[TaskRule, bool]]:
+    """The rules with the changes applied, unsaved, or `TaskValidationError` with the
+    errors of rule number N under "task_rules.N.<field>"."""
+    existing = {}
+    if workflow.pk:
+        existing = {
+            rule.pk: rule
+            for rule in TaskRule.objects.filter(
+                workflow=workflow, pk__in=[change.pk for change in task_rules if change.pk]
+            )
+        }
+    prepared, errors = [], {}
+    for index, change in enumerate(task_rules):
+        prefix = f"task_rules.{index}."
+        if change.pk is not None and change.pk not in existing:
+            errors[prefix + "__all__"] = [_("This task rule belongs to another workflow.")]
+            continue
+        if change.delete:
+            if change.pk is not None:
+                prepared.append((existing[change.pk], True))
+            continue
+        rule = existing.get(change.pk) or TaskRule(workflow=workflow if workflow.pk else None)
+        for name, value in change.values.items():
+            if name not in TASK_RULE_FIELDS:
+                errors[prefix + name] = [_("Unknown setting.")]
+                continue
+            setattr(rule, name, value)
+        rule_errors: dict[str, list[str]] = {}
+        try:
+            # The workflow of a new one may not be saved yet; the caller links them.
+            rule.full_clean(exclude=["workflow"])
+        except ValidationError as error:
+            rule_errors.update(error.message_dict)
+        if "user" in change.values and rule.user is not None:
+            _validate_assignment(assignee=rule.user, role="", errors=rule_errors)
+            if "assignee" in rule_errors:
+                rule_errors["user"] = rule_errors.pop("assignee")
+        errors.update({prefix + name: messages for name, messages in rule_errors.items()})
+        prepared.append((rule, False))
+    if errors:
+        raise TaskValidationError(errors)
+    return prepared
+
+
+def _task_rules_write(workflow: Workflow, prepared: list[tuple[TaskRule, bool]]) -> None:
+    for rule, delete in prepared:
+        if delete:
+            # Tasks already made keep their text; they only lose the link to the rule.
+            rule.delete()
+        else:
+            rule.workflow = workflow
+            rule.save()
+
+
+def workflow_with_rules_save(
+    *, workflow: Workflow, changes: dict, by, task_rules: list[TaskRuleChange] = ()
+) -> Workflow:
+    """Save a workflow's settings (`orders.workflows.workflow_save`) and its stage-task
+    rules in one transaction, with one revision showing both.
+
+    Raises `OrderPermissionError`/`OrderValidationError` for the settings, or
+    `TaskValidationError` for the rules (keys "task_rules.N.<field>"); then nothing is
+    saved. The rules are checked first, so a bad rule costs no workflow lock.
+    """
+    return _workflow_with_rules_save(workflow, changes, by, list(task_rules))[0]
+
+
+def _workflow_with_rules_save(workflow, changes, by, task_rules):
+    prepared = _task_rules_prepare(workflow, task_rules)
+    with transaction.atomic():
+        saved = workflow_save(workflow=workflow, changes=changes, by=by)
+        if prepared:
+            _task_rules_write(saved, prepared)
+            workflow_revision_complete(saved)
+    return saved, [rule for rule, _delete in prepared]
+
+
+def task_rule_check(*, workflow: Workflow, change: TaskRuleChange, by) -> None:
+    """Raise what `task_rule_save` would for `change`, writing nothing (a form's dry run)."""
+    workflow_check(workflow=workflow, changes={}, by=by)
+    _task_rules_prepare(workflow, [change])
+
+
+def task_rule_save(*, rule: TaskRule, values: dict, by, delete: bool = False) -> TaskRule:
+    """Create, change or delete one stage-task rule of `rule.workflow` (the Django admin's
+    way in): checked as the workflow editor checks it, and recorded in the workflow's
+    revisions. Raises as `workflow_with_rules_save`; then nothing changes."""
+    workflow = Workflow.objects.get(pk=rule.workflow_id)
+    change = TaskRuleChange(pk=rule.pk, values=values, delete=delete)
+    _saved, rules = _workflow_with_rules_save(workflow, {}, by, [change])
+    return rules[0]

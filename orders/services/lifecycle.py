@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from orders import money
+from orders import ledger
 from orders.actions import OrderAction
 from orders.business_hours import NoWorkingTimeError, add_business_hours
 from orders.errors import (
@@ -211,7 +211,7 @@ def _apply_transition(
         tasks_close_for_stage_exit(order, left_state=from_state, at=event.created_at)
     if State.CANCELLED in (from_state, order.state):
         # What the order may be charged fell to nothing, or came back.
-        money.rebalance_after_total_change(order, by=by)
+        ledger.rebalance_after_total_change(order, by=by)
     tasks_create_for_stage_entry(order, event)
     if order.state == State.QUOTE:
         _open_quote_version(order, by=by)
@@ -261,7 +261,7 @@ def order_amend(*, order: Order, lines: list[LineInput], by, note: str = "") -> 
         amended = _apply_transition(
             locked, "amend", by=by, note=note, payload={"previous_lines": previous_lines}
         )
-        money.rebalance_after_total_change(amended, by=by)
+        ledger.rebalance_after_total_change(amended, by=by)
         return amended
 
 

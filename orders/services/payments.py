@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders import money
+from orders import ledger
 from orders.actions import OrderAction
 from orders.errors import (
     OrderConflictError,
@@ -67,15 +67,15 @@ def payment_record_or_get(
             existing = locked.payments.filter(reference=reference).first()
             if existing is not None:
                 return existing, False
-        if method in money.FROM_LEDGER:
+        if method in ledger.FROM_LEDGER:
             if not _ledger_payment_allowed(locked, method):
                 raise OrderValidationError(
                     {"method": [_("This payment method is not allowed for this order.")]}
                 )
-            money.check_ledger_funds(locked, amount, method)
+            ledger.check_ledger_funds(locked, amount, method)
         if invoice is not None and invoice.order_id != locked.pk:
             raise OrderValidationError({"invoice": [_("The invoice belongs to another order.")]})
-        owed_before = money.outstanding(locked)
+        owed_before = ledger.outstanding(locked)
         payment = Payment.objects.create(
             order=locked,
             amount=amount,
@@ -86,8 +86,8 @@ def payment_record_or_get(
             invoice=invoice,
             recorded_by=by,
         )
-        overpaid = money.post_payment(locked, payment, owed_before=owed_before, by=by)
-        money.invoices_settle(locked)
+        overpaid = ledger.post_payment(locked, payment, owed_before=owed_before, by=by)
+        ledger.invoices_settle(locked)
         _bump(locked)
         _record_event(
             locked,
@@ -112,7 +112,7 @@ def _may_pay(order: Order, by, method: str) -> bool:
         return True
     # A client may spend their own balance or points; other money is recorded by staff.
     return (
-        method in money.FROM_LEDGER
+        method in ledger.FROM_LEDGER
         and by.has_perm("orders.act_as_client")
         and order.belongs_to_client_user(by)
     )
@@ -184,7 +184,7 @@ def payment_refund(
                     ]
                 }
             )
-        overpaid_before = money.overpaid(locked)
+        overpaid_before = ledger.overpaid(locked)
         try:
             with transaction.atomic():
                 refund = Refund.objects.create(
@@ -199,8 +199,8 @@ def payment_refund(
         except IntegrityError as error:
             # The key was just used on another order's payment, whose lock we do not hold.
             raise OrderConflictError() from error
-        money.post_refund(locked, refund, overpaid_before=overpaid_before, by=by)
-        money.invoices_settle(locked)
+        ledger.post_refund(locked, refund, overpaid_before=overpaid_before, by=by)
+        ledger.invoices_settle(locked)
         _bump(locked)
         _record_event(
             locked,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.money import discounted, line_amount, to_kopecks
-from orders import money
+from orders import ledger
 from orders.actions import OrderAction
 from orders.errors import OrderPermissionError, OrderTransitionError, OrderValidationError
 from orders.lifecycle import State
@@ -107,7 +107,7 @@ def quote_price_draft(*, quote: Quote, pricing: QuotePricing, by) -> Quote:
                 "vat_total",
             ],
         )
-        money.rebalance_after_total_change(order, by=by)
+        ledger.rebalance_after_total_change(order, by=by)
         _record_event(
             order,
             action=OrderAction.QUOTE_PRICED,

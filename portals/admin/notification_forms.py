@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import STAFF_ROLES
-from notifications.messages import EMAIL, IN_APP
+from notifications.builtin_messages import EMAIL, IN_APP
 from notifications.models import NotificationRule
 from notifications.topics import topic_choices
 from orders.models import Workflow

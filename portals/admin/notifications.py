@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.form_errors import form_add_errors
 from core.portals import ADMIN_PORTAL_PERMISSION
-from notifications.messages import builtin_messages
+from notifications.builtin_messages import builtin_messages
 from notifications.models import NotificationRule
 from notifications.rule_rendering import RuleRenderError
 from notifications.rules import (

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.staff import user_active_set, user_invite, user_roles_set
+from accounts.services import user_active_set, user_invite, user_roles_set
 from core.form_errors import form_add_errors
 from core.portals import ADMIN_PORTAL_PERMISSION
 

@@ -15,8 +15,9 @@ from core.portals import ADMIN_PORTAL_PERMISSION
 from orders.errors import OrderError, OrderValidationError
 from orders.lifecycle import State
 from orders.models import Workflow
-from orders.workflows import workflow_save
+from tasks.errors import TaskError, TaskValidationError
 from tasks.models import TaskRule
+from tasks.services import TASK_RULE_FIELDS, TaskRuleChange, workflow_with_rules_save
 
 workflow_admins = permission_required(
     (ADMIN_PORTAL_PERMISSION, "orders.manage_workflow"), raise_exception=True
@@ -113,16 +114,16 @@ def workflow_edit(request, pk=None):
     form = WorkflowForm(request.POST or None, instance=workflow)
     rules = TaskRuleFormSet(request.POST or None, instance=workflow, prefix="rules")
     if request.method == "POST" and form.is_valid() and rules.is_valid():
+        rule_forms, rule_changes = _rule_changes(rules)
         try:
-            saved = workflow_save(
-                workflow=workflow,
-                changes=form.changes(),
-                by=request.user,
-                also=lambda saved: _save_rules(rules, saved),
+            saved = workflow_with_rules_save(
+                workflow=workflow, changes=form.changes(), by=request.user, task_rules=rule_changes
             )
         except OrderValidationError as error:
             form_add_errors(form, error.errors)
-        except OrderError as error:
+        except TaskValidationError as error:
+            _rule_errors(form, rule_forms, error.errors)
+        except (OrderError, TaskError) as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Workflow “%(name)s” is saved.") % {"name": saved.name})
@@ -134,9 +135,37 @@ def workflow_edit(request, pk=None):
     )
 
 
-def _save_rules(rules, workflow):
-    rules.instance = workflow
-    rules.save()
+def _rule_changes(rules) -> tuple[list, list[TaskRuleChange]]:
+    """The formset as the rule changes the service takes, with the form of each change."""
+    forms_, changes = [], []
+    for rule_form in rules.forms:
+        pk = rule_form.instance.pk
+        if rule_form in rules.deleted_forms:
+            if pk is not None:
+                forms_.append(rule_form)
+                changes.append(TaskRuleChange(pk=pk, delete=True))
+            continue
+        if not rule_form.has_changed():
+            continue
+        values = {
+            name: rule_form.cleaned_data[name]
+            for name in TASK_RULE_FIELDS
+            if name in rule_form.cleaned_data
+        }
+        forms_.append(rule_form)
+        changes.append(TaskRuleChange(pk=pk, values=values))
+    return forms_, changes
+
+
+def _rule_errors(form, rule_forms, errors: dict) -> None:
+    for key, messages_ in errors.items():
+        _prefix, index, field = key.split(".", 2)
+        rule_form = rule_forms[int(index)]
+        target = field if field in rule_form.fields else None
+        for message in messages_:
+            rule_form.add_error(target, message)
+    # Shown above the form too, so the reason the workflow was not saved is not missed.
+    form.add_error(None, _("A task rule has errors; the workflow is not saved."))
 
 
 @require_GET

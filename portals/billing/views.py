@@ -20,7 +20,7 @@ from core.portals import MANAGER_PORTAL_PERMISSION
 from orders.errors import OrderError
 from orders.models import Invoice
 from orders.selectors import order_get_for_user
-from portals.order_messages import report_order_error
+from portals.error_messages import report_order_error
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from orders.models import Quote, RecurringOrder
 from orders.selectors import order_available_transitions, order_get_for_user, order_list_for_user
 from orders.services import delivery_update, order_transition, quote_accept
 from portals.client.forms import OrderFilterForm, QuoteAcceptForm
-from portals.order_messages import report_order_error
+from portals.error_messages import report_order_error
 from portals.order_money import order_money
 from portals.timeline import order_timeline
 

@@ -11,7 +11,7 @@ from orders.models import Payment
 from orders.selectors import order_get_for_user
 from orders.services import payment_record
 from portals.client.orders import clients_only
-from portals.order_messages import report_order_error
+from portals.error_messages import report_order_error
 from portals.order_money import order_money
 
 

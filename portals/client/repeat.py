@@ -14,7 +14,7 @@ from orders.models import RecurringOrder
 from orders.selectors import order_get_for_user
 from orders.services import order_repeat, recurring_order_create, recurring_order_stop
 from portals.client.orders import clients_only, may_schedule
-from portals.order_messages import report_order_error
+from portals.error_messages import report_order_error
 
 
 class RecurringForm(forms.Form):

@@ -18,7 +18,7 @@ from orders.models import Order
 from orders.selectors import order_list_for_user
 from orders.services import order_create
 from portals.client.orders import clients_only
-from portals.order_messages import report_order_error
+from portals.error_messages import report_order_error
 
 PAGE_SIZE = 20
 

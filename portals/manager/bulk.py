@@ -18,9 +18,9 @@ from orders.errors import OrderError
 from orders.models import Order
 from orders.services import order_assign_manager, order_transition
 from portals.access import user_may_change_orders
+from portals.error_messages import order_error_texts
 from portals.manager.forms import OrderBulkForm
 from portals.manager.orders import staff_only
-from portals.order_messages import order_error_texts
 
 
 def _desk_url(back: str) -> str:

@@ -13,10 +13,10 @@ from billing.documents.signed import signed_contract_attach
 from core.form_errors import form_add_errors
 from orders.errors import OrderError, OrderValidationError
 from orders.selectors import order_get_for_user
+from portals.error_messages import report_order_error
 from portals.manager.forms import ContractSignedForm
 from portals.manager.money import money_staff
 from portals.manager.order_page import order_page_response
-from portals.order_messages import report_order_error
 
 
 @require_POST

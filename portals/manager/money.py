@@ -17,9 +17,9 @@ from core.portals import MANAGER_PORTAL_PERMISSION
 from orders.errors import OrderError, OrderValidationError
 from orders.selectors import order_get_for_user
 from orders.services import invoice_issue, payment_record
+from portals.error_messages import report_order_error
 from portals.manager.money_forms import InvoiceForm, PaymentForm, RefundForm
 from portals.manager.order_page import order_page_response
-from portals.order_messages import report_order_error
 
 # Who may: manager-portal staff who process orders (a director reads the page, changes nothing).
 money_staff = permission_required(

@@ -20,9 +20,9 @@ from orders.selectors import (
 )
 from orders.services import delivery_update, order_transition, quote_send
 from portals.access import user_may_change_orders
+from portals.error_messages import report_order_error
 from portals.manager.forms import DeliveryForm, OrderBulkForm, OrderDeskFilterForm
 from portals.manager.order_page import order_page_response
-from portals.order_messages import report_order_error
 
 PAGE_SIZE = 50
 staff_only = permission_required(

@@ -11,10 +11,10 @@ from core.form_errors import form_add_errors
 from orders.errors import OrderError, OrderValidationError
 from orders.selectors import order_get_for_user
 from orders.services import quote_price_draft, quote_send
+from portals.error_messages import report_order_error
 from portals.manager.money import money_staff
 from portals.manager.order_page import order_page_response
 from portals.manager.quote_forms import QuoteBuilderForm
-from portals.order_messages import report_order_error
 
 
 @require_POST

@@ -8,7 +8,7 @@ from django.test import Client
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.staff import user_active_set
+from accounts.services import user_active_set
 from customers.models import Contact, Customer
 from notifications.dispatch import delivery_attempt, outbox_message_dispatch
 from notifications.models import Delivery, OutboxMessage

@@ -11,7 +11,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.test import Client
 from rest_framework.test import APIClient
 
-from api.edge import MAX_JSON_DEPTH
+from api.input_checks import MAX_JSON_DEPTH
 from api.inputs import column_digits
 from api.middleware import RETRY_AFTER_SECONDS
 from api.serializers import OrderLineInputSerializer, PaymentInputSerializer

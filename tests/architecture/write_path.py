@@ -77,7 +77,7 @@ ALLOWED = {
         "notifications.outbox",
         # The sign-up service (named for its use case): the user and its confirmation email
         # commit together.
-        "accounts.registration",
+        "accounts.services.registration",
     ),
     "mail": (
         # The email channel: delivers an outbox row's deliveries in a worker, after commit.

@@ -6,8 +6,8 @@ from django.core import mail
 from django.utils import translation
 
 from accounts.roles import Role
+from notifications.builtin_messages import MESSAGES
 from notifications.dispatch import delivery_attempt, outbox_message_dispatch
-from notifications.messages import MESSAGES
 from notifications.models import (
     Delivery,
     Notification,

@@ -97,3 +97,142 @@ def test_adding_a_second_business_calendar_opens_the_one_there_is(client):
 
     assert response.status_code == 302
     assert response.url == reverse("admin:orders_businesscalendar_change", args=[calendar.pk])
+
+
+# Configuration saved in the Django admin goes through the services that check it and
+# record a revision, as the admin portal's editors do.
+
+
+@pytest.fixture
+def admin_en(db):
+    from django.test import Client
+
+    # A superuser: administrators keep the calendar on the portal, not in the Django admin.
+    user = UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+def _workflow_form(workflow, **overrides) -> dict:
+    import json
+
+    from orders.workflows import SETTINGS_FIELDS
+
+    data = {}
+    for name in SETTINGS_FIELDS:
+        value = getattr(workflow, "category_id" if name == "category" else name)
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif name == "stage_sla_hours":
+            data[name] = json.dumps(value or {})
+        else:
+            data[name] = "" if value is None else str(value)
+    for name, value in overrides.items():
+        if value is False:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return data
+
+
+def test_a_workflow_saved_in_the_django_admin_records_a_revision(admin_en):
+    from orders.models import WorkflowRevision
+
+    workflow = WorkflowFactory()
+    url = reverse("admin:orders_workflow_change", args=[workflow.pk])
+
+    response = admin_en.post(url, _workflow_form(workflow, prepayment_percent="30"))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    workflow.refresh_from_db()
+    assert str(workflow.prepayment_percent) == "30.00"
+    revision = WorkflowRevision.objects.get(workflow=workflow)
+    assert revision.changed_by == admin_en.user
+    assert ("prepayment_percent", "100.00", "30.00") in revision.changes
+
+
+def test_a_workflow_added_in_the_django_admin_records_a_revision(admin_en):
+    from orders.models import Workflow, WorkflowRevision
+
+    data = _workflow_form(Workflow(name="Новый", kind="product"))
+
+    response = admin_en.post(reverse("admin:orders_workflow_add"), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    workflow = Workflow.objects.get(name="Новый")
+    revision = WorkflowRevision.objects.get(workflow=workflow)
+    assert (revision.before, revision.after["name"]) == ({}, "Новый")
+
+
+def test_a_workflow_with_no_way_to_close_is_refused_in_the_django_admin(admin_en):
+    from orders.models import Workflow, WorkflowRevision
+
+    workflow = WorkflowFactory()
+    before = {field.name: getattr(workflow, field.name) for field in Workflow._meta.fields}
+    url = reverse("admin:orders_workflow_change", args=[workflow.pk])
+
+    response = admin_en.post(
+        url, _workflow_form(workflow, uses_delivery=False, payment_terms="postpay")
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert any("would have no way to be paid and closed" in error for error in errors)
+    assert "would have no way to be paid and closed" in response.content.decode()
+    workflow = Workflow.objects.get(pk=workflow.pk)
+    assert {field.name: getattr(workflow, field.name) for field in Workflow._meta.fields} == (
+        before
+    )
+    assert not WorkflowRevision.objects.exists()
+
+
+def test_the_business_calendar_saved_in_the_django_admin_records_a_revision(admin_en):
+    from orders.models import BusinessCalendar, BusinessCalendarRevision
+
+    calendar = BusinessCalendar.get()
+    url = reverse("admin:orders_businesscalendar_change", args=[calendar.pk])
+
+    response = admin_en.post(
+        url,
+        {
+            "day_start": "10:00",
+            "day_end": "19:00",
+            "workdays": "[1, 2, 3, 4, 5]",
+            "holidays": '["2026-01-01"]',
+            "extra_workdays": "[]",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    calendar.refresh_from_db()
+    assert (calendar.day_start.hour, calendar.holidays) == (10, ["2026-01-01"])
+    revision = BusinessCalendarRevision.objects.get()
+    assert revision.changed_by == admin_en.user
+    assert ("day_start", "09:00", "10:00") in revision.changes
+    assert ("holidays", "", "2026-01-01") in revision.changes
+
+
+def test_a_bad_business_calendar_is_refused_in_the_django_admin(admin_en):
+    from orders.models import BusinessCalendar, BusinessCalendarRevision
+
+    calendar = BusinessCalendar.get()
+    url = reverse("admin:orders_businesscalendar_change", args=[calendar.pk])
+
+    response = admin_en.post(
+        url,
+        {
+            "day_start": "18:00",
+            "day_end": "09:00",
+            "workdays": "[1, 2, 3, 4, 5]",
+            "holidays": "[]",
+            "extra_workdays": "[]",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "day_end" in response.context["adminform"].form.errors
+    assert BusinessCalendar.objects.get().day_start.hour == 9
+    assert not BusinessCalendarRevision.objects.exists()

@@ -12,8 +12,8 @@ import pytest
 from django.utils import timezone, translation
 
 from accounts.roles import Role
-from api.webhooks import order_topics
-from notifications.messages import CONDITIONAL_TOPIC_MESSAGES, TOPIC_MESSAGES
+from api.webhook_topics import order_topics
+from notifications.builtin_messages import CONDITIONAL_TOPIC_MESSAGES, TOPIC_MESSAGES
 from notifications.topics import CONVERSATION_TOPIC_LABELS, topic_labels
 from orders.actions import OrderAction
 from orders.errors import OrderTransitionError

@@ -174,6 +174,56 @@ def test_a_configuration_with_no_way_to_close_is_refused_and_changes_nothing(adm
     assert not WorkflowRevision.objects.exists()
 
 
+def test_a_bad_task_rule_leaves_the_workflow_unchanged(admin_client):
+    # The rule passes the form but not the tasks service, which saves it in the workflow's
+    # transaction: neither is written.
+    retail = Workflow.objects.get(kind=OrderKind.PRODUCT, customer_kind="person")
+    data = _form(retail, prepayment_percent="30")
+    data.update(
+        {
+            "rules-TOTAL_FORMS": "1",
+            "rules-0-state": "request",
+            "rules-0-title": "Позвонить",
+            "rules-0-user": str(UserFactory(role=Role.CLIENT).pk),
+            "rules-0-due_offset_hours": "4",
+            "rules-0-is_active": "on",
+        }
+    )
+
+    response = admin_client.post(f"/admin-portal/workflows/{retail.pk}/", data)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This person does not work on orders." in page
+    assert 'data-testid="workflow-errors"' in page
+    retail.refresh_from_db()
+    assert retail.prepayment_percent == Decimal("100")
+    assert not TaskRule.objects.filter(workflow=retail).exists()
+    assert not WorkflowRevision.objects.exists()
+
+
+def test_task_rules_saved_with_the_workflow_are_in_its_revision(admin_client):
+    retail = Workflow.objects.get(kind=OrderKind.PRODUCT, customer_kind="person")
+    data = _form(retail)
+    data.update(
+        {
+            "rules-TOTAL_FORMS": "1",
+            "rules-0-state": "request",
+            "rules-0-title": "Позвонить",
+            "rules-0-role": "manager",
+            "rules-0-due_offset_hours": "4",
+            "rules-0-closes_with_stage": "on",
+            "rules-0-is_active": "on",
+        }
+    )
+
+    response = admin_client.post(f"/admin-portal/workflows/{retail.pk}/", data)
+
+    assert response.status_code == 302
+    revision = WorkflowRevision.objects.get(workflow=retail)
+    assert ("task_rules", [], ["request: Позвонить (manager, +4 h)"]) in revision.changes
+
+
 def test_every_change_is_recorded_with_who_and_what(admin_client, admin):
     retail = Workflow.objects.get(kind=OrderKind.PRODUCT, customer_kind="person")
 

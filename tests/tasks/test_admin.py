@@ -88,3 +88,48 @@ def test_tasks_are_read_only_in_the_admin(admin_browser):
     page = admin_browser.get(f"/django-admin/tasks/task/{task.pk}/change/")
     assert page.status_code == 200
     assert 'name="title"' not in page.content.decode()
+
+
+def test_a_rule_added_in_the_admin_is_recorded_in_the_workflows_history(admin_browser):
+    from orders.models import WorkflowRevision
+
+    workflow = WorkflowFactory()
+
+    response = admin_browser.post(ADD_URL, _rule_form(workflow, closes_with_stage="on"))
+
+    assert response.status_code == 302
+    revision = WorkflowRevision.objects.get(workflow=workflow)
+    assert revision.before["task_rules"] == []
+    assert revision.after["task_rules"] == ["production: Pick the order (warehouse, +8 h)"]
+
+
+def test_a_rule_for_someone_who_does_not_work_on_orders_is_refused(admin_browser):
+    from orders.models import WorkflowRevision
+
+    workflow = WorkflowFactory()
+    client_user = UserFactory(role=Role.CLIENT)
+
+    response = admin_browser.post(ADD_URL, _rule_form(workflow, role="", user=client_user.pk))
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["user"] == ["This person does not work on orders."]
+    assert not TaskRule.objects.exists()
+    assert not WorkflowRevision.objects.exists()
+
+
+def test_a_rule_deleted_in_the_admin_is_recorded_in_the_workflows_history(admin_browser):
+    from orders.models import WorkflowRevision
+
+    workflow = WorkflowFactory()
+    admin_browser.post(ADD_URL, _rule_form(workflow))
+    rule = TaskRule.objects.get()
+
+    response = admin_browser.post(
+        f"/django-admin/tasks/taskrule/{rule.pk}/delete/", {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not TaskRule.objects.exists()
+    latest = WorkflowRevision.objects.filter(workflow=workflow).latest("id")
+    assert latest.after["task_rules"] == []

@@ -1,15 +1,15 @@
-"""Order service errors as messages on the page, the same in every portal."""
+"""Service errors as messages on the page, the same in every portal."""
 
 from django.contrib import messages
 from django.utils.translation import gettext_lazy
 
-from orders.errors import OrderError, OrderValidationError
+from core.errors import DomainError
 
 FIELD_LABELS = {"reason": gettext_lazy("Reason"), "manager": gettext_lazy("Manager")}
 
 
-def order_error_texts(error: OrderError) -> list[str]:
-    if isinstance(error, OrderValidationError):
+def order_error_texts(error: DomainError) -> list[str]:
+    if error.errors is not None:
         return [
             f"{FIELD_LABELS.get(field, field)}: {message}"
             for field, field_messages in error.errors.items()
@@ -18,6 +18,6 @@ def order_error_texts(error: OrderError) -> list[str]:
     return [str(message) for message in error.messages]
 
 
-def report_order_error(request, error: OrderError) -> None:
+def report_order_error(request, error: DomainError) -> None:
     for text in order_error_texts(error):
         messages.error(request, text)

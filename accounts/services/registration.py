@@ -25,13 +25,14 @@ from accounts.roles import Role
 from customers.models import Contact, Customer
 from notifications.outbox import outbox_write
 
-# notifications.messages maps this topic to the confirmation email.
+# notifications.builtin_messages maps this topic to the confirmation email.
 SIGNUP_CONFIRMATION_TOPIC = "account.signup_confirmation"
 
 
 class ConfirmationTokenGenerator(PasswordResetTokenGenerator):
     """Spent once the account is active: a confirmation link works one time."""
 
+    # The module's old path, kept: a new salt would void every link already sent.
     key_salt = "accounts.registration.ConfirmationTokenGenerator"
 
     def _make_hash_value(self, user, timestamp):
