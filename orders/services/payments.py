@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.money import to_kopecks
 from orders import ledger
 from orders.actions import OrderAction
 from orders.errors import (
@@ -230,6 +231,9 @@ def invoice_issue(
         amount = _decimal(amount, errors=errors, key="amount")
     if errors:
         raise OrderValidationError(errors)
+    if amount is not None:
+        # Rounded here, not by the database: SQLite would keep half a kopeck half-even.
+        amount = to_kopecks(amount)
     with transaction.atomic():
         locked = _lock(order)
         if not _may_process(locked, by):

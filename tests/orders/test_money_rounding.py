@@ -109,3 +109,15 @@ def test_the_prepayment_share_rounds_half_a_kopeck_up(manager):
 
     assert order.prepayment_due() == Decimal("5.13")
     assert invoice.amount == Decimal("5.13")
+
+
+def test_an_invoice_for_a_given_amount_rounds_half_a_kopeck_up_on_every_database(manager):
+    workflow = WorkflowFactory(uses_quote=False, uses_contract=False)
+    order = OrderFactory(state=State.PAYMENT, workflow=workflow, total=Decimal("10.25"))
+
+    invoice = invoice_issue(
+        order=order, kind=Invoice.Kind.PREPAYMENT, by=manager, amount=Decimal("0.125")
+    )
+
+    invoice.refresh_from_db()
+    assert invoice.amount == Decimal("0.13")
