@@ -57,11 +57,11 @@ prod-check: install system-deps
 # backups/<date-time> or BACKUP=folder; `make restore BACKUP=folder` puts them back into an
 # empty database and checks that every table's rows and every file came back.
 backup: install
-	$(BIN)/python manage.py backup $(if $(BACKUP),--output $(BACKUP))
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py backup $(if $(BACKUP),--output $(BACKUP))
 
 restore: install
 	@test -n "$(BACKUP)" || { echo "Name the backup folder: make restore BACKUP=backups/..."; exit 1; }
-	$(BIN)/python manage.py restore $(BACKUP)
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py restore $(BACKUP)
 
 lint: install
 	$(BIN)/ruff check .

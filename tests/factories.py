@@ -52,3 +52,21 @@ class LedgerEntryFactory(factory.django.DjangoModelFactory):
     customer = factory.SubFactory(CustomerFactory)
     kind = LedgerEntry.Kind.PAYMENT
     amount = Decimal("100.00")
+
+
+def shipped_email_rule(**overrides):
+    """An admin's email rule for shipped orders, saved through the service (it records a
+    revision), for pages that show, preview or list rules."""
+    from notifications.rules import notification_rule_save
+
+    data = {
+        "topic": "order.ship",
+        "workflow": None,
+        "audience": "client",
+        "role": "",
+        "channels": ["email"],
+        "subject_template": "Order {{ number }} shipped",
+        "body_template": "State: {{ state_label }}",
+        "is_active": True,
+    }
+    return notification_rule_save(rule=None, data={**data, **overrides}, by=None)

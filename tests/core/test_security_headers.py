@@ -13,10 +13,9 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import Role
-from notifications.rules import notification_rule_save
 from orders.lifecycle import State
 from orders.models import Order
-from tests.factories import ContactFactory, LedgerEntryFactory, UserFactory
+from tests.factories import ContactFactory, LedgerEntryFactory, UserFactory, shipped_email_rule
 from tests.orders.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,20 +77,7 @@ def pages(people):
     order = OrderFactory(customer=customer, contact=people["client"].contact)
     Order.objects.filter(pk=order.pk).update(state=State.PAYMENT)
     LedgerEntryFactory(customer=customer, amount=Decimal("100.00"))
-    rule = notification_rule_save(
-        rule=None,
-        data={
-            "topic": "order.ship",
-            "workflow": None,
-            "audience": "client",
-            "role": "",
-            "channels": ["email"],
-            "subject_template": "Order {{ number }} shipped",
-            "body_template": "State: {{ state_label }}",
-            "is_active": True,
-        },
-        by=None,
-    )
+    rule = shipped_email_rule()
     return [
         (None, reverse("accounts:login")),
         (None, reverse("accounts:register")),

@@ -7,13 +7,12 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from notifications.rules import notification_rule_save
 from orders.lifecycle import OrderKind, State
 from orders.models import Order, Payment
 from orders.services import LineInput, order_create
 from tests.catalog.factories import ItemFactory
 from tests.e2e.test_client_orders import _log_in
-from tests.factories import ContactFactory, LedgerEntryFactory, UserFactory
+from tests.factories import ContactFactory, LedgerEntryFactory, UserFactory, shipped_email_rule
 from tests.orders.factories import OrderFactory, WorkflowFactory
 
 pytestmark = [
@@ -156,20 +155,7 @@ def test_the_api_docs_and_the_django_admin_run_under_the_policy(page, live_serve
 def test_the_email_preview_frame_shows_the_email_as_sent(page, live_server, violations):
     UserFactory(username="root", role="admin")
     OrderFactory(customer__name="Acme")
-    rule = notification_rule_save(
-        rule=None,
-        data={
-            "topic": "order.ship",
-            "workflow": None,
-            "audience": "client",
-            "role": "",
-            "channels": ["email"],
-            "subject_template": "Order {{ number }} shipped",
-            "body_template": "State: {{ state_label }}",
-            "is_active": True,
-        },
-        by=None,
-    )
+    rule = shipped_email_rule()
     _log_in(page, live_server, "root")
 
     page.goto(f"{live_server.url}/admin-portal/notifications/{rule.pk}/preview/")

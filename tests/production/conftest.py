@@ -3,6 +3,7 @@ import re
 import pytest
 import requests
 
+from accounts.demo import DEMO_PASSWORD
 from tests.production.stack import (
     FIGURES,
     RedisServer,
@@ -12,8 +13,6 @@ from tests.production.stack import (
     drop_database,
     server_database_url,
 )
-
-DEMO_PASSWORD = "demo12345"
 
 
 def pytest_collection_modifyitems(items):
