@@ -17,7 +17,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("register/", views.register, name="register"),
     path("register/resend/", views.register_resend, name="register_resend"),
     path("register/confirm/<uidb64>/<token>/", views.register_confirm, name="register_confirm"),
     path("profile/", views.profile, name="profile"),

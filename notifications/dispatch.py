@@ -13,16 +13,11 @@ from notifications.channels import send
 from notifications.models import Delivery, OutboxMessage
 from notifications.recipients import recipients_for
 from notifications.rules import notification_specs_for
+from notifications.webhook_subscribers import webhook_subscribers_for
 
 logger = logging.getLogger(__name__)
 
 CLAIM_SECONDS = 300
-
-
-def _webhook_subscriptions(topic: str):
-    from api.selectors import webhook_subscriptions_for_topic
-
-    return webhook_subscriptions_for_topic(topic=topic)
 
 
 def _delivery(**fields) -> Delivery | None:
@@ -79,7 +74,7 @@ def outbox_message_dispatch(message_id: int) -> list[int]:
                             )
                             if delivery:
                                 created.append(delivery.pk)
-        for subscription in _webhook_subscriptions(message.topic):
+        for subscription in webhook_subscribers_for(message.topic):
             delivery = _delivery(
                 outbox_message=message,
                 channel=Delivery.Channel.WEBHOOK,

@@ -6,3 +6,11 @@ class TasksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "tasks"
     verbose_name = _("Tasks")
+
+    def ready(self):
+        from orders.signals import stage_entered, stage_left
+        from tasks import receivers
+
+        # Stage tasks are made and closed in the order's own transaction.
+        stage_entered.connect(receivers.create_stage_tasks, dispatch_uid="tasks.stage_entered")
+        stage_left.connect(receivers.close_stage_tasks, dispatch_uid="tasks.stage_left")

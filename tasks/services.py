@@ -165,7 +165,7 @@ def tasks_create_for_stage_entry(order, event) -> list[Task]:
     """Create the tasks of the order's workflow's active rules for the state `event`
     entered; each is due the rule's offset after the event.
 
-    Called by `orders.services` inside the transition's transaction, with the order
+    Run on `orders.signals.stage_entered`, inside the transition's transaction, with the order
     locked. One task per (rule, order, event): calling it again creates nothing.
     Writes an in-app notification row for each task that got an assignee.
     """
@@ -209,7 +209,7 @@ def tasks_create_for_stage_entry(order, event) -> list[Task]:
 def tasks_close_for_stage_exit(order, *, left_state: str, at) -> int:
     """Close the order's open tasks made on entering `left_state` by rules that say so.
 
-    Called by `orders.services` in the transition's transaction, with the order locked,
+    Run on `orders.signals.stage_left`, in the transition's transaction, with the order locked,
     when the order moves to another state: one UPDATE, whatever the rules. Tasks made by
     hand, and those of rules that keep them, stay open. Returns how many were closed.
     """

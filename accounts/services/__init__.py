@@ -3,7 +3,6 @@
 from accounts.services.registration import (
     SIGNUP_CONFIRMATION_TOPIC,
     ConfirmationTokenGenerator,
-    client_register,
     registration_awaits_confirmation,
     registration_confirm,
     registration_confirmation_link,
@@ -15,7 +14,6 @@ from accounts.services.staff import user_active_set, user_invite, user_roles_set
 __all__ = [
     "SIGNUP_CONFIRMATION_TOPIC",
     "ConfirmationTokenGenerator",
-    "client_register",
     "registration_awaits_confirmation",
     "registration_confirm",
     "registration_confirmation_link",

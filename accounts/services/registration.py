@@ -1,5 +1,6 @@
-"""A new client signs up: a customer, its contact and a login, active once the email
-address is confirmed by the link we send.
+"""A client's login awaits the confirmation of its email address: the link we send,
+send again, and check. The sign-up itself (customer, contact and login) is
+`customers.signup.client_register`, a use case above both apps.
 
 The link leaves through the outbox, written in the sign-up's own transaction: a mail
 server that is down delays the letter (the worker retries) and never fails the sign-up.
@@ -10,19 +11,12 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
-from django.utils.translation import gettext as _
 
-from accounts.roles import Role
-from customers.models import Contact, Customer
 from notifications.outbox import outbox_write
 
 # notifications.builtin_messages maps this topic to the confirmation email.
@@ -40,68 +34,6 @@ class ConfirmationTokenGenerator(PasswordResetTokenGenerator):
 
 
 confirmation_tokens = ConfirmationTokenGenerator()
-
-
-def client_register(
-    *,
-    kind: str,
-    organisation: str,
-    inn: str,
-    name: str,
-    email: str,
-    phone: str,
-    password: str,
-    language: str,
-):
-    """Create the customer, its primary contact and an inactive client login.
-
-    Writes the confirmation email as an outbox row in the same transaction. Raises
-    ValidationError naming each bad field; then nothing is saved.
-    """
-    User = get_user_model()  # noqa: N806 (Django's idiom for the swappable model)
-    email = User.objects.normalize_email(email).lower()
-    errors = {}
-    taken = User.objects.filter(Q(email__iexact=email) | Q(username=email))
-    if taken.filter(is_pending_confirmation=True, is_active=False).exists():
-        errors["email"] = [
-            _(
-                "You have signed up with this email already and not confirmed it yet: "
-                "ask for the confirmation link again."
-            )
-        ]
-    elif taken.exists():
-        errors["email"] = [_("An account with this email exists: log in or reset the password.")]
-    user = User(username=email, email=email, first_name=name, phone=phone, language=language)
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        errors["password"] = list(error.messages)
-    customer = Customer(
-        kind=kind,
-        name=organisation.strip() if kind == Customer.Kind.COMPANY else name.strip(),
-        inn=inn.strip(),
-        email=email,
-        phone=phone,
-    )
-    try:
-        customer.full_clean(exclude=["manager"])
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors["organisation" if field == "name" else field] = messages
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        user.is_active = False
-        user.is_pending_confirmation = True
-        user.set_password(password)
-        user.save()
-        user.groups.add(Group.objects.get(name=Role.CLIENT))
-        customer.save()
-        Contact.objects.create(
-            customer=customer, name=name, email=email, phone=phone, is_primary=True, user=user
-        )
-        registration_confirmation_send(user)
-    return user
 
 
 def registration_confirmation_send(user) -> None:

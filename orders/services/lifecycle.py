@@ -31,8 +31,8 @@ from orders.services.lines import (
     _write_lines,
 )
 from orders.services.quotes import _open_quote_version
+from orders.signals import stage_entered, stage_left
 from orders.workflows import workflow_for
-from tasks.services import tasks_close_for_stage_exit, tasks_create_for_stage_entry
 
 logger = logging.getLogger(__name__)
 
@@ -115,8 +115,8 @@ def order_create(
             to_state=order.state,
             payload={"channel": channel, "total": str(order.total)},
         )
-        # The first stage is entered here, not through a transition: its tasks too.
-        tasks_create_for_stage_entry(order, event)
+        # The first stage is entered here, not through a transition: its hooks run too.
+        stage_entered.send(sender=Order, order=order, event=event)
     return order
 
 
@@ -208,11 +208,11 @@ def _apply_transition(
         payload={**(payload or {}), **({"reason": reason.strip()} if reason else {})},
     )
     if from_state != order.state:
-        tasks_close_for_stage_exit(order, left_state=from_state, at=event.created_at)
+        stage_left.send(sender=Order, order=order, left_state=from_state, at=event.created_at)
     if State.CANCELLED in (from_state, order.state):
         # What the order may be charged fell to nothing, or came back.
         ledger.rebalance_after_total_change(order, by=by)
-    tasks_create_for_stage_entry(order, event)
+    stage_entered.send(sender=Order, order=order, event=event)
     if order.state == State.QUOTE:
         _open_quote_version(order, by=by)
     return order

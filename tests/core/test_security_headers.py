@@ -80,7 +80,7 @@ def pages(people):
     rule = shipped_email_rule()
     return [
         (None, reverse("accounts:login")),
-        (None, reverse("accounts:register")),
+        (None, reverse("signup:register")),
         (None, reverse("accounts:register_resend")),
         (None, "/api/docs/"),
         (people["client"], reverse("portals_client:home")),
