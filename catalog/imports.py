@@ -1,53 +1,55 @@
-"""CSV import of the catalog: upload, preview (a dry run) and apply, all or nothing.
+"""CSV import and export of the catalog: upload, preview (a dry run) and apply, all or nothing.
 
-Rows are written through the same services as the API and the admin (`catalog.services`),
-so a row is validated exactly as there. The preview runs the very same writes inside a
-transaction it rolls back: what it reports is what "Apply" would do, including clashes
-with rows elsewhere in the file or with existing data.
+The rows are run by the kind's resource (`catalog.resources`), which writes them through
+`catalog.services`. The preview is django-import-export's dry run: the very same writes
+inside a transaction it rolls back, so what it reports is what "Apply" would do,
+including clashes with rows elsewhere in the file or with existing data.
+
+Exported files are UTF-8 with a byte order mark (without it Excel reads them as the
+local ANSI code page and garbles Cyrillic) with `;` between cells and a decimal comma:
+Excel with Russian regional settings uses "," as its decimal separator and therefore ";"
+as its list separator, so a double-clicked file opens in columns. Uploads are read
+leniently: UTF-8 or Windows-1251 (what "CSV" means in a Russian Excel), ";" or ",".
 """
 
+import csv
+import io
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+import tablib
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from import_export.results import RowResult as LibraryRowResult
 
-from catalog.csv_io import (
-    CsvRow,
-    category_fields,
-    decode_upload,
-    form_field_fields,
-    form_field_owner,
-    item_attributes,
-    item_fields,
-    offer_fields,
-    offer_items,
-    read_rows,
-    split_list,
-)
-from catalog.models import CatalogImport, Category, Item, OrderFormField, SpecialOffer
-from catalog.selectors import attribute_values_prefetch
-from catalog.services import (
-    category_create,
-    category_update,
-    item_create,
-    item_update,
-    order_form_field_upsert,
-    special_offer_upsert,
-)
+from catalog.models import CatalogImport
+from catalog.resources import RESOURCES, CatalogResource
 from core.errors import DomainError
 
 CREATE, UPDATE, UNCHANGED, REJECTED = "create", "update", "unchanged", "rejected"
+ACTIONS = {
+    LibraryRowResult.IMPORT_TYPE_NEW: CREATE,
+    LibraryRowResult.IMPORT_TYPE_UPDATE: UPDATE,
+    LibraryRowResult.IMPORT_TYPE_SKIP: UNCHANGED,
+    LibraryRowResult.IMPORT_TYPE_INVALID: REJECTED,
+}
+DELIMITER = ";"
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection); an
+# apostrophe in front makes it text, and reading the file back removes that apostrophe.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Long enough to come back to a preview after a weekend, short enough not to keep files.
 UNAPPLIED_LIFETIME = timedelta(days=7)
 
 
 class CatalogImportError(DomainError):
     pass
+
+
+class CsvFileError(Exception):
+    """The file as a whole cannot be read: encoding, header or CSV syntax."""
 
 
 @dataclass
@@ -75,13 +77,27 @@ class ImportReport:
         return self.of(REJECTED)
 
 
+@dataclass
+class CsvFile:
+    """An upload read for its resource: every column of the kind (None for a cell the file
+    does not have), the line each row starts on, and the errors found while reading it."""
+
+    dataset: tablib.Dataset
+    lines: list[int]
+    row_errors: list[dict[str, list[str]]]
+
+
+def columns(kind: str):
+    return RESOURCES[kind].columns()
+
+
 def catalog_import_upload(*, kind: str, file_name: str, data: bytes, by) -> CatalogImport:
     """Keep an uploaded file for its preview; raises CsvFileError for an unreadable one.
 
     The header is checked now, so a file with wrong columns is refused at once.
     """
     text = decode_upload(data)
-    read_rows(text, kind)
+    read_csv(text, kind)
     return CatalogImport.objects.create(
         kind=kind, file_name=file_name[:255], content=text, uploaded_by=by
     )
@@ -120,272 +136,149 @@ def catalog_imports_purge(*, older_than: timedelta = UNAPPLIED_LIFETIME) -> int:
     return deleted
 
 
+def catalog_export_csv(kind: str) -> str:
+    """The file of every object of the kind, as the import reads it back unchanged."""
+    resource = RESOURCES[kind]()
+    dataset = resource.export(resource.get_export_queryset())
+    return csv_text([dataset.headers, *dataset])
+
+
 def _run(catalog_import: CatalogImport, *, by, apply: bool) -> ImportReport:
-    rows = read_rows(catalog_import.content, catalog_import.kind)
-    run = _IMPORTERS[catalog_import.kind]
-    with transaction.atomic():
-        report = run(rows, by=by)
-        if not apply or report.rejected:
-            transaction.set_rollback(True)
-    return report
-
-
-def _import_items(rows: list[CsvRow], *, by) -> ImportReport:
-    report = ImportReport()
-    categories = {category.slug: category for category in Category.objects.all()}
-    existing = Item.objects.prefetch_related(attribute_values_prefetch()).in_bulk(
-        [row.cells["sku"] for row in rows if row.cells.get("sku")], field_name="sku"
+    csv_file = read_csv(catalog_import.content, catalog_import.kind)
+    resource = RESOURCES[catalog_import.kind](
+        by=by, lines=csv_file.lines, row_errors=csv_file.row_errors
     )
-    first_lines: dict[str, int] = {}
-    for row in rows:
-        sku = row.cells.get("sku", "")
-        fields, errors = item_fields(row.cells, categories)
-        errors = {**row.errors, **errors}
-        attributes = None
-        if "attributes" in row.cells:
-            try:
-                attributes = item_attributes(row.cells["attributes"])
-            except ValueError as error:
-                errors["attributes"] = [str(error)]
-        _check_repeated(
-            first_lines, sku, row, errors, "sku", _("This SKU is already on line %(line)s.")
-        )
-        item = existing.get(sku)
-        report.results.append(
-            _row_result(
-                row,
-                sku,
-                errors,
-                exists=item is not None,
-                unchanged=lambda item=item, fields=fields, attributes=attributes: (
-                    _unchanged(item, fields)
-                    and (attributes is None or _attributes_of(item) == _set_values(attributes))
-                ),
-                write=lambda item=item, fields=fields, attributes=attributes: (
-                    item_create(fields=fields, attributes=attributes, by=by)
-                    if item is None
-                    else item_update(item=item, fields=fields, attributes=attributes, by=by)
-                ),
-            )
-        )
-    return report
-
-
-def _import_categories(rows: list[CsvRow], *, by) -> ImportReport:
-    report = ImportReport()
-    first_lines: dict[str, int] = {}
-    for row in rows:
-        slug = row.cells.get("slug", "")
-        fields, errors = category_fields(row.cells)
-        errors = {**row.errors, **errors}
-        _check_repeated(
-            first_lines, slug, row, errors, "slug", _("This slug is already on line %(line)s.")
-        )
-        # Read afresh on every row: moving a category rewrites the paths of its subtree.
-        category = Category.objects.filter(slug=slug).first() if slug else None
-        parent = _current_parent(category)
-        parent_slug = row.cells.get("parent")
-        if parent_slug == "":
-            parent = None
-        elif parent_slug is not None:
-            parent = Category.objects.filter(slug=parent_slug).first()
-            if parent is None:
-                errors["parent"] = [
-                    _("No category with slug “%(slug)s” above this row.") % {"slug": parent_slug}
-                ]
-        report.results.append(
-            _row_result(
-                row,
-                slug,
-                errors,
-                exists=category is not None,
-                unchanged=lambda category=category, fields=fields, parent=parent: (
-                    _unchanged(category, fields)
-                    and _path_of(parent) == category.path[: -Category.steplen]
-                ),
-                write=lambda category=category, fields=fields, parent=parent: (
-                    category_create(fields=fields, parent=parent, by=by)
-                    if category is None
-                    else category_update(category=category, fields=fields, parent=parent, by=by)
-                ),
-            )
-        )
-    return report
-
-
-def _import_form_fields(rows: list[CsvRow], *, by) -> ImportReport:
-    report = ImportReport()
-    categories = {category.slug: category for category in Category.objects.all()}
-    items = Item.objects.in_bulk(
-        [row.cells["item"] for row in rows if row.cells.get("item")], field_name="sku"
+    result = resource.import_data(
+        csv_file.dataset,
+        dry_run=not apply,
+        use_transactions=True,
+        collect_failed_rows=True,
+        rollback_on_validation_errors=True,
     )
-    existing = {
-        (form_field.category_id, form_field.item_id, form_field.name): form_field
-        for form_field in OrderFormField.objects.filter(
-            name__in=[row.cells.get("name", "") for row in rows]
-        )
-    }
-    first_lines: dict[tuple, int] = {}
-    for row in rows:
-        name = row.cells.get("name", "")
-        label = "/".join(
-            part for part in (row.cells.get("category") or row.cells.get("item"), name) if part
-        )
-        category, item, errors = form_field_owner(row.cells, categories, items)
-        fields, field_errors = form_field_fields(row.cells)
-        errors = {**row.errors, **errors, **field_errors}
-        key = (category.pk if category else None, item.pk if item else None, name)
-        _check_repeated(
-            first_lines,
-            key if (category or item) and name else None,
-            row,
-            errors,
-            "name",
-            _("This field is already on line %(line)s."),
-        )
-        form_field = existing.get(key)
-        report.results.append(
-            _row_result(
-                row,
-                label,
-                errors,
-                exists=form_field is not None,
-                unchanged=lambda form_field=form_field, fields=fields: _unchanged(
-                    form_field, fields
-                ),
-                write=lambda category=category, item=item, name=name, fields=fields: (
-                    order_form_field_upsert(
-                        category=category, item=item, name=name, fields=fields, by=by
-                    )
-                ),
+    if result.base_errors:
+        raise result.base_errors[0].error
+    return ImportReport(
+        [
+            _row_result(resource, line, row, row_result)
+            for line, row, row_result in zip(
+                csv_file.lines, csv_file.dataset.dict, result.rows, strict=True
             )
-        )
-    return report
-
-
-def _import_offers(rows: list[CsvRow], *, by) -> ImportReport:
-    report = ImportReport()
-    categories = {category.slug: category for category in Category.objects.all()}
-    items = Item.objects.in_bulk(
-        [sku for row in rows for sku in split_list(row.cells.get("items", ""))], field_name="sku"
+        ]
     )
-    existing = SpecialOffer.objects.prefetch_related("items").in_bulk(
-        [row.cells["code"] for row in rows if row.cells.get("code")], field_name="code"
-    )
-    first_lines: dict[str, int] = {}
-    for row in rows:
-        code = row.cells.get("code", "")
-        fields, errors = offer_fields(row.cells, categories)
-        errors = {**row.errors, **errors}
-        offer_item_list = None
-        if "items" in row.cells:
-            try:
-                offer_item_list = offer_items(row.cells["items"], items)
-            except ValueError as error:
-                errors["items"] = [str(error)]
-        _check_repeated(
-            first_lines, code, row, errors, "code", _("This code is already on line %(line)s.")
-        )
-        offer = existing.get(code)
-        report.results.append(
-            _row_result(
-                row,
-                code,
-                errors,
-                exists=offer is not None,
-                unchanged=lambda offer=offer, fields=fields, offer_item_list=offer_item_list: (
-                    _unchanged(offer, fields)
-                    and (offer_item_list is None or _same_items(offer, offer_item_list))
-                ),
-                write=lambda code=code, fields=fields, offer_item_list=offer_item_list: (
-                    special_offer_upsert(code=code, fields=fields, items=offer_item_list, by=by)
-                ),
-            )
-        )
-    return report
 
 
-def _check_repeated(first_lines: dict, key, row: CsvRow, errors: dict, column: str, message):
-    """Refuse a row whose key an earlier row of the file had: the file would contradict
-    itself. An empty key is left for the row's own checks to name."""
-    if not key:
-        return
-    if key in first_lines:
-        errors[column] = [message % {"line": first_lines[key]}]
-    else:
-        first_lines[key] = row.line
-
-
-def _row_result(
-    row: CsvRow,
-    key: str,
-    errors: dict,
-    *,
-    exists: bool,
-    unchanged: Callable[[], bool],
-    write: Callable,
-) -> RowResult:
-    """What one row comes to: rejected with its errors, unchanged (an existing object
-    already as the row says), or written, as a create or an update."""
-    if errors:
-        return RowResult(row.line, key, REJECTED, errors)
-    if exists and unchanged():
-        return RowResult(row.line, key, UNCHANGED)
-    return _write(row, key, write, UPDATE if exists else CREATE)
-
-
-def _write(row: CsvRow, key: str, write: Callable, action: str) -> RowResult:
-    try:
-        # A savepoint per row: a refused row leaves nothing of itself behind, and the
-        # rows after it are still checked, so the preview lists every problem at once.
-        with transaction.atomic():
-            write()
-    except ValidationError as error:
+def _row_result(resource: CatalogResource, line: int, row: dict, row_result) -> RowResult:
+    if row_result.errors:
+        # Not a refused row but a fault: it is not the user's to fix.
+        raise row_result.errors[0].error
+    errors = {}
+    if row_result.validation_error is not None:
+        error = row_result.validation_error
         errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-        return RowResult(row.line, key, REJECTED, errors)
-    except IntegrityError:
-        return RowResult(
-            row.line, key, REJECTED, {"__all__": [_("Conflicts with data already stored.")]}
+    return RowResult(line, resource.row_key(row), ACTIONS[row_result.import_type], errors)
+
+
+# The file
+
+
+def decode_upload(data: bytes) -> str:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1251")
+        except UnicodeDecodeError as error:
+            raise CsvFileError(_("Save the file as CSV in UTF-8 or Windows-1251.")) from error
+    # PostgreSQL refuses NUL in text; such a file is not a spreadsheet's CSV anyway.
+    if "\x00" in text:
+        raise CsvFileError(_("The file contains NUL characters; is it really a CSV file?"))
+    return text
+
+
+def read_csv(text: str, kind: str) -> CsvFile:
+    """The rows for the kind's resource; raises CsvFileError naming what is wrong.
+
+    Read here rather than by tablib: the preview names each row by the line it starts on
+    (a quoted cell may span lines), blank lines are skipped, and a short row leaves the
+    values of its missing cells as they are.
+    """
+    known = [column.column_name for column in columns(kind)]
+    first_line = text.split("\n", 1)[0]
+    delimiter = DELIMITER if DELIMITER in first_line or "," not in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    csv_file = CsvFile(tablib.Dataset(headers=known), [], [])
+    try:
+        header = next(reader, None)
+        if not header:
+            raise CsvFileError(_("The file is empty."))
+        names = [name.strip().lower() for name in header]
+        _check_header(names, kind)
+        last_line = reader.line_num
+        for record in reader:
+            # A quoted cell may span lines: a row starts after the previous one ended.
+            line, last_line = last_line + 1, reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            errors = {}
+            if len(record) > len(names) and any(cell.strip() for cell in record[len(names) :]):
+                errors["__all__"] = [
+                    _("The row has %(cells)s cells, the header names %(columns)s.")
+                    % {"cells": len(record), "columns": len(names)}
+                ]
+            cells = {
+                name: _cell_value(cell) for name, cell in zip(names, record, strict=False) if name
+            }
+            csv_file.dataset.append([cells.get(name) for name in known])
+            csv_file.lines.append(line)
+            csv_file.row_errors.append(errors)
+    except csv.Error as error:
+        raise CsvFileError(
+            _("Line %(line)s cannot be read: %(error)s") % {"line": reader.line_num, "error": error}
+        ) from error
+    return csv_file
+
+
+def _check_header(names: list[str], kind: str) -> None:
+    known = [column.column_name for column in columns(kind)]
+    problems = []
+    missing = [
+        column.name for column in columns(kind) if column.required and column.name not in names
+    ]
+    if missing:
+        problems.append(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+    unknown = [name for name in names if name and name not in known]
+    if unknown:
+        problems.append(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
+    repeated = sorted({name for name in names if name and names.count(name) > 1})
+    if repeated:
+        problems.append(_("Repeated columns: %(columns)s.") % {"columns": ", ".join(repeated)})
+    if problems:
+        problems.append(
+            _("The first line must name the columns: %(columns)s.") % {"columns": ";".join(known)}
         )
-    return RowResult(row.line, key, action)
+        raise CsvFileError(" ".join(problems))
 
 
-def _unchanged(instance, fields: dict) -> bool:
-    for name, value in fields.items():
-        if name == "category":
-            if instance.category_id != (value.pk if value else None):
-                return False
-        elif getattr(instance, name) != value:
-            return False
-    return True
+def _cell_value(cell: str) -> str:
+    cell = cell.strip()
+    if len(cell) > 1 and cell[0] == "'" and cell[1] in FORMULA_TRIGGERS:
+        return cell[1:]
+    return cell
 
 
-def _attributes_of(item: Item) -> dict[str, str]:
-    return {entry.attribute.code: entry.value for entry in item.attribute_values.all()}
+def csv_text(rows) -> str:
+    """The file's text, byte order mark first, every formula-like cell made text.
+
+    The library's own escaping (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT) drops the "=",
+    which changes the value; an apostrophe keeps it, and the import removes it again.
+    """
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=DELIMITER, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    return buffer.getvalue()
 
 
-def _set_values(attributes: dict[str, str]) -> dict[str, str]:
-    # An empty value removes the attribute, so it compares equal to its absence.
-    return {code: value for code, value in attributes.items() if value}
-
-
-def _same_items(offer: SpecialOffer, items: list[Item]) -> bool:
-    return {item.pk for item in offer.items.all()} == {item.pk for item in items}
-
-
-def _current_parent(category: Category | None) -> Category | None:
-    if category is None or category.depth <= 1:
-        return None
-    return Category.objects.get(path=category.path[: -Category.steplen])
-
-
-def _path_of(category: Category | None) -> str:
-    return category.path if category is not None else ""
-
-
-_IMPORTERS = {
-    CatalogImport.Kind.ITEMS: _import_items,
-    CatalogImport.Kind.CATEGORIES: _import_categories,
-    CatalogImport.Kind.FORM_FIELDS: _import_form_fields,
-    CatalogImport.Kind.OFFERS: _import_offers,
-}
+def neutralise(cell: str) -> str:
+    return f"'{cell}" if cell.startswith(FORMULA_TRIGGERS) else cell

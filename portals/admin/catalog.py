@@ -1,6 +1,5 @@
 """Catalog CSV files in the admin portal: export, then upload, preview and apply an import."""
 
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django import forms
@@ -14,25 +13,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from catalog.csv_io import (
-    COLUMNS,
-    MAX_UPLOAD_BYTES,
-    CsvFileError,
-    category_export_rows,
-    csv_text,
-    form_field_export_rows,
-    item_export_rows,
-    offer_export_rows,
-)
 from catalog.imports import (
     CREATE,
+    MAX_UPLOAD_BYTES,
     REJECTED,
     UPDATE,
     CatalogImportError,
+    CsvFileError,
     ImportReport,
+    catalog_export_csv,
     catalog_import_apply,
     catalog_import_preview,
     catalog_import_upload,
+    columns,
 )
 from catalog.models import CatalogImport
 from core.portals import ADMIN_PORTAL_PERMISSION
@@ -50,11 +43,10 @@ class CatalogFile:
     model: str
     export_label: str
     columns_title: str
-    export_rows: Callable[[], Iterator[list[str]]]
 
     @property
     def columns(self):
-        return COLUMNS[self.kind]
+        return columns(self.kind)
 
     def may_export(self, user) -> bool:
         return user.has_perm(f"catalog.view_{self.model}")
@@ -71,28 +63,24 @@ FILES = {
             "item",
             gettext_lazy("Items (CSV)"),
             gettext_lazy("Columns of the items file"),
-            item_export_rows,
         ),
         CatalogFile(
             CatalogImport.Kind.CATEGORIES,
             "category",
             gettext_lazy("Categories (CSV)"),
             gettext_lazy("Columns of the categories file"),
-            category_export_rows,
         ),
         CatalogFile(
             CatalogImport.Kind.FORM_FIELDS,
             "orderformfield",
             gettext_lazy("Order form fields (CSV)"),
             gettext_lazy("Columns of the order form fields file"),
-            form_field_export_rows,
         ),
         CatalogFile(
             CatalogImport.Kind.OFFERS,
             "specialoffer",
             gettext_lazy("Special offers (CSV)"),
             gettext_lazy("Columns of the special offers file"),
-            offer_export_rows,
         ),
     )
 }
@@ -131,9 +119,7 @@ def catalog_export(request, kind):
         raise Http404(kind)
     if not FILES[kind].may_export(request.user):
         raise PermissionDenied
-    response = HttpResponse(
-        csv_text(FILES[kind].export_rows()), content_type="text/csv; charset=utf-8"
-    )
+    response = HttpResponse(catalog_export_csv(kind), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{kind}.csv"'
     return response
 

@@ -1,12 +1,20 @@
 """Item attributes: setting them through the service, the catalog's facets and filters,
 and their CSV column (the API field is in tests/api/test_item_attributes.py)."""
 
+import csv
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 
-from catalog.csv_io import item_attributes, item_export_rows
-from catalog.imports import catalog_import_apply, catalog_import_preview, catalog_import_upload
+from catalog.imports import (
+    catalog_export_csv,
+    catalog_import_apply,
+    catalog_import_preview,
+    catalog_import_upload,
+)
 from catalog.models import Attribute, Item, ItemAttributeValue
+from catalog.resources import AttributesWidget
 from catalog.selectors import attribute_facets, catalog_items, item_filter_attributes
 from catalog.services import item_attributes_set, item_create, item_update
 from tests.catalog.factories import ItemFactory
@@ -165,19 +173,20 @@ def test_facets_cost_one_query_plus_one_per_selected_attribute(sofas, django_ass
 
 
 def test_the_cell_format_is_read_and_bad_cells_are_named():
-    assert item_attributes("material=Дуб | width=120 см|") == {
+    assert AttributesWidget().clean("material=Дуб | width=120 см|") == {
         "material": "Дуб",
         "width": "120 см",
     }
-    assert item_attributes("") == {}
+    assert AttributesWidget().clean("") == {}
     with pytest.raises(ValueError, match="code=value, not “Дуб”"):
-        item_attributes("Дуб")
+        AttributesWidget().clean("Дуб")
     with pytest.raises(ValueError, match="given twice"):
-        item_attributes("material=Дуб|material=Сосна")
+        AttributesWidget().clean("material=Дуб|material=Сосна")
 
 
 def test_export_writes_the_attributes_column(sofas):
-    rows = list(item_export_rows())
+    text = catalog_export_csv("items").removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     by_sku = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
 
     assert rows[0][-1] == "attributes"

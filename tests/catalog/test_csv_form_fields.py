@@ -3,8 +3,12 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from catalog.csv_io import csv_text, form_field_export_rows
-from catalog.imports import catalog_import_apply, catalog_import_preview, catalog_import_upload
+from catalog.imports import (
+    catalog_export_csv,
+    catalog_import_apply,
+    catalog_import_preview,
+    catalog_import_upload,
+)
 from catalog.models import CatalogImport, OrderFormField
 from catalog.services import order_form_field_upsert
 from tests.catalog.factories import CategoryFactory, ItemFactory, OrderFormFieldFactory
@@ -49,7 +53,7 @@ def _snapshot():
 
 
 def test_export_lists_category_fields_then_item_fields_with_choices_joined(owners):
-    text = csv_text(form_field_export_rows())
+    text = catalog_export_csv("form_fields")
 
     assert text.split("\r\n") == [
         "\ufeff" + HEADER,
@@ -63,7 +67,7 @@ def test_export_then_import_changes_nothing(owners, admin):
     before = _snapshot()
 
     report = catalog_import_apply(
-        catalog_import=_upload(csv_text(form_field_export_rows()), by=admin), by=admin
+        catalog_import=_upload(catalog_export_csv("form_fields"), by=admin), by=admin
     )
 
     assert report.counts == {"create": 0, "update": 0, "unchanged": 2, "rejected": 0}

@@ -6,18 +6,14 @@ from decimal import Decimal
 
 import pytest
 
-from catalog.csv_io import (
-    CsvFileError,
-    category_export_rows,
-    csv_text,
-    item_export_rows,
-    read_rows,
-)
 from catalog.imports import (
     CatalogImportError,
+    CsvFileError,
+    catalog_export_csv,
     catalog_import_apply,
     catalog_import_preview,
     catalog_import_upload,
+    read_csv,
 )
 from catalog.models import CatalogImport, Category, Item
 from tests.catalog.factories import CategoryFactory, ItemFactory
@@ -78,8 +74,8 @@ def _cells(text: str) -> list[list[str]]:
 
 def test_export_then_import_of_items_and_categories_changes_nothing(catalog, admin):
     before = _snapshot()
-    categories = _upload(csv_text(category_export_rows()), by=admin, kind="categories")
-    items = _upload(csv_text(item_export_rows()), by=admin)
+    categories = _upload(catalog_export_csv("categories"), by=admin, kind="categories")
+    items = _upload(catalog_export_csv("items"), by=admin)
 
     category_report = catalog_import_apply(catalog_import=categories, by=admin)
     item_report = catalog_import_apply(catalog_import=items, by=admin)
@@ -90,7 +86,7 @@ def test_export_then_import_of_items_and_categories_changes_nothing(catalog, adm
 
 
 def test_export_is_utf8_with_bom_semicolons_and_decimal_comma(catalog):
-    text = csv_text(item_export_rows())
+    text = catalog_export_csv("items")
 
     rows = _cells(text)
     assert text.startswith("\ufeff")
@@ -103,7 +99,7 @@ def test_export_is_utf8_with_bom_semicolons_and_decimal_comma(catalog):
 
 
 def test_export_neutralises_cells_a_spreadsheet_would_run(catalog):
-    rows = _cells(csv_text(item_export_rows()))
+    rows = _cells(catalog_export_csv("items"))
 
     formula = dict(zip(rows[0], rows[1], strict=True))
     assert formula["name"] == '\'=HYPERLINK("http://evil")'
@@ -114,7 +110,7 @@ def test_export_neutralises_cells_a_spreadsheet_would_run(catalog):
 
 
 def test_category_export_lists_parents_before_children(catalog):
-    rows = _cells(csv_text(category_export_rows()))
+    rows = _cells(catalog_export_csv("categories"))
 
     assert rows == [
         ["slug", "name", "parent", "is_active", "description"],
@@ -261,9 +257,9 @@ def test_a_windows_1251_comma_separated_file_with_fewer_columns_is_read(catalog,
 def test_line_numbers_count_multi_line_cells_and_skip_blank_lines():
     text = f'{ITEM_HEADER}\nA;"Две\nстроки";product;;1;22;шт;1;1;;\n\nB;Б;product;;1;22;шт;1;1;;\n'
 
-    rows = read_rows(text, "items")
+    csv_file = read_csv(text, "items")
 
-    assert [(row.line, row.cells["sku"]) for row in rows] == [(2, "A"), (5, "B")]
+    assert list(zip(csv_file.lines, csv_file.dataset["sku"], strict=True)) == [(2, "A"), (5, "B")]
 
 
 def test_categories_are_created_under_parents_above_them_and_moved(catalog, admin):

@@ -5,8 +5,12 @@ from decimal import Decimal
 
 import pytest
 
-from catalog.csv_io import csv_text, offer_export_rows
-from catalog.imports import catalog_import_apply, catalog_import_preview, catalog_import_upload
+from catalog.imports import (
+    catalog_export_csv,
+    catalog_import_apply,
+    catalog_import_preview,
+    catalog_import_upload,
+)
 from catalog.models import CatalogImport, SpecialOffer
 from tests.catalog.factories import CategoryFactory, ItemFactory
 from tests.factories import UserFactory
@@ -60,7 +64,7 @@ def _snapshot():
 
 
 def test_export_has_codes_iso_dates_a_decimal_comma_and_joined_skus(catalog):
-    text = csv_text(offer_export_rows())
+    text = catalog_export_csv("offers")
 
     assert text.split("\r\n") == [
         "\ufeff" + HEADER,
@@ -74,7 +78,7 @@ def test_export_then_import_changes_nothing(catalog, admin):
     before = _snapshot()
 
     report = catalog_import_apply(
-        catalog_import=_upload(csv_text(offer_export_rows()), by=admin), by=admin
+        catalog_import=_upload(catalog_export_csv("offers"), by=admin), by=admin
     )
 
     assert report.counts == {"create": 0, "update": 0, "unchanged": 2, "rejected": 0}
