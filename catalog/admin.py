@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
@@ -74,7 +75,7 @@ class CategoryAdmin(TreeAdmin):
 
 
 @admin.register(Item)
-class ItemAdmin(admin.ModelAdmin):
+class ItemAdmin(SimpleHistoryAdmin):
     list_display = ("sku", "name", "kind", "category", "price", "vat_rate", "is_active", "in_stock")
     list_filter = ("kind", "category", "is_active", "in_stock")
     search_fields = ("sku", "name", "external_id")

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
 
@@ -79,6 +80,9 @@ class Item(models.Model):
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # Derived and timestamp columns would show in every diff; the history row has its date.
+    history = HistoricalRecords(excluded_fields=["search_text", "created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("item")

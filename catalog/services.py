@@ -16,10 +16,12 @@ from catalog.models import (
 _TREE_FIELDS = ["path", "depth", "numchild"]
 
 
-def _item_save(item: Item, fields: dict, attributes: dict[str, str] | None) -> Item:
+def _item_save(item: Item, fields: dict, attributes: dict[str, str] | None, by) -> Item:
     for name, value in fields.items():
         setattr(item, name, value)
     item.full_clean()
+    if by is not None:  # else the history names the request's user, if any
+        item._history_user = by
     item.save()
     if attributes is not None:
         item_attributes_set(item=item, values=attributes)
@@ -32,7 +34,7 @@ def item_create(*, fields: dict, attributes: dict[str, str] | None = None, by=No
     Raises ValidationError naming the fields, "attributes" for a bad attribute value.
     """
     with transaction.atomic():
-        return _item_save(Item(), fields, attributes)
+        return _item_save(Item(), fields, attributes, by)
 
 
 def item_update(
@@ -41,7 +43,7 @@ def item_update(
     """Change `fields`; `attributes`, when given, replaces all of the item's values."""
     with transaction.atomic():
         locked = Item.objects.select_for_update().get(pk=item.pk)
-        return _item_save(locked, fields, attributes)
+        return _item_save(locked, fields, attributes, by)
 
 
 def item_upsert(
@@ -59,7 +61,7 @@ def item_upsert(
                 created = item is None
                 if created:
                     item = Item(external_id=external_id)
-                return _item_save(item, fields, attributes), created
+                return _item_save(item, fields, attributes, by), created
         except (IntegrityError, ValidationError):
             # Another call created it between our read and our insert (its row fails our
             # uniqueness check or our insert): the second attempt updates that row.

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from customers.models import Contact, Customer, LedgerEntry
 from customers.selectors import customer_list_with_balances
@@ -26,7 +27,7 @@ class LedgerEntryInline(admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(SimpleHistoryAdmin):
     list_display = ("name", "kind", "inn", "email", "phone", "manager", "balance", "bonus_points")
     list_filter = ("kind", "manager")
     search_fields = ("name", "inn", "email", "phone", "external_id", "contacts__name")
@@ -53,7 +54,7 @@ class CustomerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(SimpleHistoryAdmin):
     list_display = ("name", "customer", "position", "email", "phone", "is_primary", "user")
     list_filter = ("is_primary",)
     search_fields = ("name", "email", "phone", "customer__name")

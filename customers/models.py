@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from customers.validators import validate_inn, validate_kpp
 
@@ -50,6 +51,9 @@ class Customer(models.Model):
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # Derived and timestamp columns would show in every diff; the history row has its date.
+    history = HistoricalRecords(excluded_fields=["search_text", "created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("customer")
@@ -107,6 +111,8 @@ class Contact(models.Model):
         blank=True,
         related_name="contact",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("contact")

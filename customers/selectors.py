@@ -3,7 +3,9 @@ from decimal import Decimal
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
+from core.history import HistoryEntry, history_entries
 from customers.models import Contact, Customer, LedgerEntry
 
 _ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -46,3 +48,21 @@ def customer_get_with_balances(*, customer_id) -> Customer:
     return get_object_or_404(
         customer_list_with_balances().prefetch_related("contacts__user"), pk=customer_id
     )
+
+
+CHANGES_SHOWN = 10
+
+
+def customer_changes(*, customer_id: int, limit: int = CHANGES_SHOWN) -> list[HistoryEntry]:
+    """The latest changes of the customer's details and its contacts, newest first: who
+    changed which field from what to what. A fixed number of queries, whatever the history."""
+    customer_entries = history_entries(
+        Customer.history.filter(id=customer_id).select_related("history_user")[:limit]
+    )
+    contact_entries = history_entries(
+        Contact.history.filter(customer_id=customer_id).select_related("history_user")[:limit],
+        hidden=["customer"],
+        subject=lambda record: _("Contact %(name)s") % {"name": record.name},
+    )
+    entries = sorted([*customer_entries, *contact_entries], key=lambda e: e.when, reverse=True)
+    return entries[:limit]

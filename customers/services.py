@@ -64,23 +64,25 @@ def ledger_entry_post(
             )
 
 
-def _customer_save(customer: Customer, fields: dict) -> Customer:
+def _customer_save(customer: Customer, fields: dict, by) -> Customer:
     for name, value in fields.items():
         setattr(customer, name, value)
     customer.full_clean()
+    if by is not None:  # else the history names the request's user, if any
+        customer._history_user = by
     customer.save()
     return customer
 
 
 def customer_create(*, fields: dict, by=None) -> Customer:
     """A new customer from `fields` (model field names); raises ValidationError naming fields."""
-    return _customer_save(Customer(), fields)
+    return _customer_save(Customer(), fields, by)
 
 
 def customer_update(*, customer: Customer, fields: dict, by=None) -> Customer:
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
-        return _customer_save(locked, fields)
+        return _customer_save(locked, fields, by)
 
 
 def customer_upsert(*, external_id: str, fields: dict, by=None) -> tuple[Customer, bool]:
@@ -99,7 +101,7 @@ def customer_upsert(*, external_id: str, fields: dict, by=None) -> tuple[Custome
                 created = customer is None
                 if created:
                     customer = Customer(external_id=external_id)
-                return _customer_save(customer, fields), created
+                return _customer_save(customer, fields, by), created
         except (IntegrityError, ValidationError):
             # Another call created it between our read and our insert (its row fails our
             # uniqueness check or our insert): the second attempt updates that row.

@@ -1,7 +1,7 @@
 """Notification rules: the services that change them, the reads, dispatch's choice, the preview.
 
 Every write goes through `notification_rule_save` / `notification_rule_deactivate`, which
-lock the rule, write it and a `NotificationRuleRevision` in one transaction. Dispatch
+lock the rule and write it, its history row naming who, in one transaction. Dispatch
 and the preview render through `notifications.channels.compose_message` and
 `rule_rendering.render_rule_texts`, so a preview shows exactly what would be sent.
 """
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import STAFF_ROLES
 from notifications.builtin_messages import EMAIL, IN_APP, messages_for
 from notifications.channels import compose_message, order_for_notification, order_url
-from notifications.models import NotificationRule, NotificationRuleRevision, OutboxMessage
+from notifications.models import NotificationRule, OutboxMessage
 from notifications.rule_rendering import (
     render_rule_texts,
     rule_context,
@@ -55,18 +55,9 @@ class RuleSpec:
     channels: tuple[str, ...]
 
 
-def _snapshot(rule: NotificationRule) -> dict:
-    return {
-        "topic": rule.topic,
-        "workflow": rule.workflow_id,
-        "workflow_name": rule.workflow.name if rule.workflow_id else "",
-        "audience": rule.audience,
-        "role": rule.role,
-        "channels": list(rule.channels),
-        "subject_template": rule.subject_template,
-        "body_template": rule.body_template,
-        "is_active": rule.is_active,
-    }
+def _values(rule: NotificationRule) -> dict:
+    """What a save could change: a save that changes none of it is skipped."""
+    return {name: getattr(rule, "workflow_id" if name == "workflow" else name) for name in FIELDS}
 
 
 def notification_rule_validate(data: dict) -> dict:
@@ -105,51 +96,49 @@ def notification_rule_save(*, rule: NotificationRule | None, data: dict, by) -> 
     """Create (`rule=None`) or change a rule from `data` (the `FIELDS`; workflow an instance).
 
     Requires valid templates: a syntax error raises `NotificationRuleError` naming the
-    field, and nothing is written. Writes the rule and, when something changed, one
-    revision with the values before and after, in one transaction. Schedules nothing:
+    field, and nothing is written. Writes the rule when something changed (its history
+    records the values and `by`), in one transaction. Schedules nothing:
     the next dispatch of the topic reads the rule.
     """
     values = notification_rule_validate(data)
     with transaction.atomic():
         if rule is None:
             rule = NotificationRule(**values, updated_by=by)
+            _history_user_set(rule, by)
             rule.save()
-            _revision(rule, NotificationRuleRevision.Action.CREATED, before=None, by=by)
             return rule
-        # Locked, so two admins saving at once leave two revisions in a true order.
+        # Locked, so two admins saving at once leave two history rows in a true order.
         locked = NotificationRule.objects.select_for_update().get(pk=rule.pk)
-        before = _snapshot(locked)
+        before = _values(locked)
         for field, value in values.items():
             setattr(locked, field, value)
-        if _snapshot(locked) == before:
+        if _values(locked) == before:
             return locked
         locked.updated_by = by
+        _history_user_set(locked, by)
         locked.save()
-        _revision(locked, NotificationRuleRevision.Action.CHANGED, before=before, by=by)
     return locked
 
 
 def notification_rule_deactivate(*, rule: NotificationRule, by) -> NotificationRule:
     """Switch a rule off (its topic falls back to other rules or the built-in texts).
 
-    Idempotent: an inactive rule stays as it is and gets no new revision.
+    Idempotent: an inactive rule stays as it is and gets no new history row.
     """
     with transaction.atomic():
         locked = NotificationRule.objects.select_for_update().get(pk=rule.pk)
         if not locked.is_active:
             return locked
-        before = _snapshot(locked)
         locked.is_active = False
         locked.updated_by = by
+        _history_user_set(locked, by)
         locked.save(update_fields=["is_active", "updated_by", "updated_at"])
-        _revision(locked, NotificationRuleRevision.Action.DEACTIVATED, before=before, by=by)
     return locked
 
 
-def _revision(rule, action, *, before, by) -> None:
-    NotificationRuleRevision.objects.create(
-        rule=rule, action=action, changed_by=by, before=before, after=_snapshot(rule)
-    )
+def _history_user_set(rule, by) -> None:
+    if by is not None:  # else the history names the request's user, if any
+        rule._history_user = by
 
 
 def notification_rule_list() -> QuerySet[NotificationRule]:
@@ -158,8 +147,9 @@ def notification_rule_list() -> QuerySet[NotificationRule]:
     )
 
 
-def notification_rule_revisions(*, rule: NotificationRule) -> QuerySet[NotificationRuleRevision]:
-    return rule.revisions.select_related("changed_by")
+def notification_rule_history(*, rule: NotificationRule) -> QuerySet:
+    """The rule's history rows, newest first, with who made them."""
+    return rule.history.select_related("history_user")
 
 
 def webhook_counts_by_topic(topics) -> dict[str, int]:

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from orders.errors import OrderConflictError, OrderError, OrderValidationError
 from orders.forms import TransitionForm
@@ -208,8 +209,8 @@ class OrderAdmin(admin.ModelAdmin):
         return render(request, "admin/orders/order/transition_confirm.html", context)
 
 
-class ConfigurationAdmin(admin.ModelAdmin):
-    """Configuration saved through its service, which checks it and records a revision."""
+class ConfigurationAdmin(SimpleHistoryAdmin):
+    """Configuration saved through its service, which checks it; its history is read-only."""
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and request.user.has_perm(
@@ -284,7 +285,7 @@ class WorkflowAdmin(ConfigurationAdmin):
 @admin.register(BusinessCalendar)
 class BusinessCalendarAdmin(ConfigurationAdmin):
     """One row, edited here or on the admin portal's calendar page; both save through
-    `business_calendar_save`, which records a revision."""
+    `business_calendar_save`, which checks it; its history is read-only."""
 
     list_display = ("__str__", "day_start", "day_end", "workdays", "updated_at")
     fields = (*CALENDAR_FIELDS, "updated_at")

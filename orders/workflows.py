@@ -1,6 +1,5 @@
 from collections.abc import Iterable
 from copy import copy
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,7 +8,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Category
 from orders.errors import OrderPermissionError, OrderValidationError
 from orders.lifecycle import State
-from orders.models import BusinessCalendar, BusinessCalendarRevision, Workflow, WorkflowRevision
+from orders.models import BusinessCalendar, Workflow
 from orders.workflow_check import workflow_problems
 
 
@@ -60,23 +59,6 @@ SETTINGS_FIELDS = (
 )
 
 
-def workflow_snapshot(workflow: Workflow) -> dict:
-    """The settings as plain JSON, with the stage tasks, for revisions and their diffs."""
-    snapshot = {}
-    for name in SETTINGS_FIELDS:
-        value = getattr(workflow, "category_id" if name == "category" else name)
-        snapshot[name] = f"{value:.2f}" if isinstance(value, Decimal) else value
-    if workflow.pk:
-        snapshot["task_rules"] = [
-            f"{rule.state}: {rule.title} ({rule.role or rule.user_id}, +{rule.due_offset_hours} h"
-            # Only the exception is spelled out, so rules saved before the option read alike.
-            + ("" if rule.closes_with_stage else ", stays open after the stage")
-            + ")"
-            for rule in workflow.task_rules.filter(is_active=True).order_by("state", "id")
-        ]
-    return snapshot
-
-
 def _sla_errors(hours: dict) -> list[str]:
     states = dict(State.choices)
     bad = [
@@ -118,32 +100,19 @@ def workflow_save(*, workflow: Workflow, changes: dict, by) -> Workflow:
     """Apply `changes` to `workflow` (new or existing) if orders could still get through it.
 
     Refused with `OrderValidationError` naming the fields, or under "__all__" why orders
-    would get stuck; then nothing is saved. A revision records who changed what.
+    would get stuck; then nothing is saved. The workflow's history records who changed what.
     Orders keep a reference to their workflow: a change applies to the stages they enter
     afterwards, and an order already in a stage the change removes can still leave it.
     The stage tasks are saved with their workflow by `tasks.services.workflow_with_rules_save`.
     """
     candidate = workflow_check(workflow=workflow, changes=changes, by=by)
     with transaction.atomic():
-        before = {}
         if workflow.pk:
-            before = workflow_snapshot(Workflow.objects.select_for_update().get(pk=workflow.pk))
+            # Two admins saving at once leave two history rows in a true order.
+            Workflow.objects.select_for_update().get(pk=workflow.pk)
+        candidate._history_user = by
         candidate.save()
-        WorkflowRevision.objects.create(
-            workflow=candidate, changed_by=by, before=before, after=workflow_snapshot(candidate)
-        )
     return candidate
-
-
-def workflow_revision_complete(workflow: Workflow) -> None:
-    """Bring the revision `workflow_save` just wrote up to date with what else the caller
-    changed in the same transaction (the stage tasks), so its diff shows that too.
-
-    The row lock `workflow_save` took is held until commit: the latest revision is ours.
-    """
-    revision = WorkflowRevision.objects.filter(workflow=workflow).latest("id")
-    revision.after = workflow_snapshot(workflow)
-    revision.save(update_fields=["after"])
 
 
 CALENDAR_FIELDS = ("day_start", "day_end", "workdays", "holidays", "extra_workdays")
@@ -153,8 +122,9 @@ def business_calendar_save(*, changes: dict, by) -> BusinessCalendar:
     """Apply `changes` to the business calendar that SLAs in business hours count in.
 
     Refused with `OrderPermissionError` for users who may not configure workflows, and
-    with `OrderValidationError` naming the fields; then nothing is saved. Deadlines
-    already set keep their time: the calendar counts for stages entered afterwards.
+    with `OrderValidationError` naming the fields; then nothing is saved. Its history
+    records who changed what. Deadlines already set keep their time: the calendar counts
+    for stages entered afterwards.
     """
     if by is None or not by.has_perm("orders.manage_workflow"):
         raise OrderPermissionError()
@@ -164,28 +134,12 @@ def business_calendar_save(*, changes: dict, by) -> BusinessCalendar:
     with transaction.atomic():
         BusinessCalendar.get()
         calendar = BusinessCalendar.objects.select_for_update().get()
-        before = business_calendar_snapshot(calendar)
         for name, value in changes.items():
             setattr(calendar, name, value)
         try:
             calendar.full_clean()
         except ValidationError as error:
             raise OrderValidationError(error.message_dict) from error
+        calendar._history_user = by
         calendar.save()
-        BusinessCalendarRevision.objects.create(
-            changed_by=by, before=before, after=business_calendar_snapshot(calendar)
-        )
     return calendar
-
-
-def business_calendar_snapshot(calendar: BusinessCalendar) -> dict:
-    """The calendar as plain JSON, for its revisions and their diffs."""
-    snapshot = {}
-    for name in CALENDAR_FIELDS:
-        value = getattr(calendar, name)
-        if hasattr(value, "strftime"):
-            value = value.strftime("%H:%M")
-        elif isinstance(value, list):
-            value = ", ".join(str(part) for part in value)
-        snapshot[name] = value
-    return snapshot

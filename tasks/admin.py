@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyAdmin
 from orders.errors import OrderError, OrderValidationError
@@ -47,9 +48,9 @@ class TaskRuleAdminForm(forms.ModelForm):
 
 
 @admin.register(TaskRule)
-class TaskRuleAdmin(admin.ModelAdmin):
+class TaskRuleAdmin(SimpleHistoryAdmin):
     """Rules are saved through `tasks.services`, which checks them with their workflow and
-    records the change in the workflow's revisions."""
+    records the change in the rule's history."""
 
     form = TaskRuleAdminForm
     list_display = (

@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
 from orders.lifecycle import State
@@ -59,6 +60,8 @@ class TaskRule(models.Model):
         ),
     )
     is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("task rule")

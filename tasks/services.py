@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from notifications.outbox import outbox_write
 from orders.models import Workflow
-from orders.workflows import workflow_check, workflow_revision_complete, workflow_save
+from orders.workflows import workflow_check, workflow_save
 from tasks.errors import TaskPermissionError, TaskStateError, TaskValidationError
 from tasks.models import TASK_ROLES, Task, TaskRule
 from tasks.permissions import (
@@ -221,7 +221,7 @@ def tasks_close_for_stage_exit(order, *, left_state: str, at) -> int:
     ).update(status=Task.Status.STAGE_LEFT, done_at=at)
 
 
-# Configuration: the stage tasks a workflow makes, saved with it and in its revisions.
+# Configuration: the stage tasks a workflow makes, saved with it; each rule has a history.
 
 TASK_RULE_FIELDS = (
     "state",
@@ -293,8 +293,9 @@ def _task_rules_prepare(
     return prepared
 
 
-def _task_rules_write(workflow: Workflow, prepared: list[tuple[TaskRule, bool]]) -> None:
+def _task_rules_write(workflow: Workflow, prepared: list[tuple[TaskRule, bool]], by) -> None:
     for rule, delete in prepared:
+        rule._history_user = by
         if delete:
             # Tasks already made keep their text; they only lose the link to the rule.
             rule.delete()
@@ -307,7 +308,7 @@ def workflow_with_rules_save(
     *, workflow: Workflow, changes: dict, by, task_rules: list[TaskRuleChange] = ()
 ) -> Workflow:
     """Save a workflow's settings (`orders.workflows.workflow_save`) and its stage-task
-    rules in one transaction, with one revision showing both.
+    rules in one transaction; the history of each names `by`.
 
     Raises `OrderPermissionError`/`OrderValidationError` for the settings, or
     `TaskValidationError` for the rules (keys "task_rules.N.<field>"); then nothing is
@@ -321,8 +322,7 @@ def _workflow_with_rules_save(workflow, changes, by, task_rules):
     with transaction.atomic():
         saved = workflow_save(workflow=workflow, changes=changes, by=by)
         if prepared:
-            _task_rules_write(saved, prepared)
-            workflow_revision_complete(saved)
+            _task_rules_write(saved, prepared, by)
     return saved, [rule for rule, _delete in prepared]
 
 
@@ -334,8 +334,8 @@ def task_rule_check(*, workflow: Workflow, change: TaskRuleChange, by) -> None:
 
 def task_rule_save(*, rule: TaskRule, values: dict, by, delete: bool = False) -> TaskRule:
     """Create, change or delete one stage-task rule of `rule.workflow` (the Django admin's
-    way in): checked as the workflow editor checks it, and recorded in the workflow's
-    revisions. Raises as `workflow_with_rules_save`; then nothing changes."""
+    way in): checked as the workflow editor checks it, and recorded in the rule's
+    history. Raises as `workflow_with_rules_save`; then nothing changes."""
     workflow = Workflow.objects.get(pk=rule.workflow_id)
     change = TaskRuleChange(pk=rule.pk, values=values, delete=delete)
     _saved, rules = _workflow_with_rules_save(workflow, {}, by, [change])

@@ -55,8 +55,8 @@ class LedgerEntryFactory(factory.django.DjangoModelFactory):
 
 
 def shipped_email_rule(**overrides):
-    """An admin's email rule for shipped orders, saved through the service (it records a
-    revision), for pages that show, preview or list rules."""
+    """An admin's email rule for shipped orders, saved through the service (it records its
+    history), for pages that show, preview or list rules."""
     from notifications.rules import notification_rule_save
 
     data = {

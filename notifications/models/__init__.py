@@ -3,7 +3,6 @@ from notifications.models.deliveries import (
     Delivery,
     Notification,
     NotificationRule,
-    NotificationRuleRevision,
     _staff_role_choices,
     _topic_choices,
 )
@@ -13,7 +12,6 @@ __all__ = [
     "Delivery",
     "Notification",
     "NotificationRule",
-    "NotificationRuleRevision",
     "OutboxMessage",
     "_staff_role_choices",
     "_topic_choices",

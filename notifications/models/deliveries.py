@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from notifications.models.outbox import OutboxMessage
 
@@ -138,7 +139,7 @@ class NotificationRule(models.Model):
 
     A topic with at least one active rule matching the order's workflow (or with no
     workflow) sends only its rules; every other topic keeps the built-in texts. Written
-    only through `notifications.rules`, which records a revision of every change.
+    only through `notifications.rules`; `history` records every change and who made it.
     """
 
     class Audience(models.TextChoices):
@@ -173,6 +174,9 @@ class NotificationRule(models.Model):
         related_name="+",
     )
 
+    # The history row has its date and user.
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "updated_by"])
+
     class Meta:
         verbose_name = _("notification rule")
         verbose_name_plural = _("notification rules")
@@ -198,39 +202,3 @@ class NotificationRule(models.Model):
     def audience_key(self) -> str:
         """The audience as `notifications.recipients` names it."""
         return f"role:{self.role}" if self.audience == self.Audience.ROLE else self.audience
-
-
-class NotificationRuleRevision(models.Model):
-    """One change of a rule: who, when, and its values before and after."""
-
-    class Action(models.TextChoices):
-        CREATED = "created", _("Created")
-        CHANGED = "changed", _("Changed")
-        DEACTIVATED = "deactivated", _("Deactivated")
-
-    rule = models.ForeignKey(
-        NotificationRule,
-        verbose_name=_("notification rule"),
-        on_delete=models.CASCADE,
-        related_name="revisions",
-    )
-    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
-    changed_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("changed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
-    before = models.JSONField(_("before"), null=True, blank=True)
-    after = models.JSONField(_("after"), default=dict)
-
-    class Meta:
-        verbose_name = _("notification rule revision")
-        verbose_name_plural = _("notification rule revisions")
-        ordering = ["-changed_at", "-id"]
-
-    def __str__(self):
-        return f"{self.rule_id} {self.get_action_display()} {self.changed_at:%Y-%m-%d %H:%M}"

@@ -1,14 +1,13 @@
-from orders.models.calendar import BusinessCalendar, BusinessCalendarRevision
+from orders.models.calendar import BusinessCalendar
 from orders.models.history import OrderEvent
 from orders.models.order import FeedCursor, Order, OrderLine, OrderNumberSequence
 from orders.models.payments import Invoice, Payment, Refund
 from orders.models.quotes import Quote, QuoteTemplate
 from orders.models.recurring import RecurringOrder
-from orders.models.workflow import Workflow, WorkflowRevision
+from orders.models.workflow import Workflow
 
 __all__ = [
     "BusinessCalendar",
-    "BusinessCalendarRevision",
     "FeedCursor",
     "Invoice",
     "Order",
@@ -21,5 +20,4 @@ __all__ = [
     "RecurringOrder",
     "Refund",
     "Workflow",
-    "WorkflowRevision",
 ]

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from orders.business_hours import WorkingTime
-from orders.models.workflow import ConfigurationRevision
 
 
 def default_workdays() -> list[int]:
@@ -47,6 +47,8 @@ class BusinessCalendar(models.Model):
         help_text=_("Days off that are worked, such as a Saturday a holiday was moved from."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("business calendar")
@@ -114,14 +116,3 @@ def _parse_dates(values) -> tuple[set[date], list[str]]:
         except (TypeError, ValueError):
             bad.append(str(value))
     return dates, bad
-
-
-class BusinessCalendarRevision(ConfigurationRevision):
-    """A saved change of the business calendar, shown under it."""
-
-    class Meta(ConfigurationRevision.Meta):
-        verbose_name = _("business calendar revision")
-        verbose_name_plural = _("business calendar revisions")
-
-    def __str__(self):
-        return f"{self.changed_at:%Y-%m-%d %H:%M}"

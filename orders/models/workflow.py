@@ -1,9 +1,9 @@
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from orders.lifecycle import OrderKind, PaymentTerms
 
@@ -85,6 +85,13 @@ class Workflow(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # Its stage tasks have a history of their own (`tasks.TaskRule.history`). The reason is
+    # text: rows carried over from the old revision table keep their stage-task changes there.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"],
+        history_change_reason_field=models.TextField(null=True),
+    )
+
     class Meta:
         verbose_name = _("workflow")
         verbose_name_plural = _("workflows")
@@ -112,45 +119,3 @@ class Workflow(models.Model):
         if self.uses_service:
             path.append("service")
         return path
-
-
-class ConfigurationRevision(models.Model):
-    """A saved change of some configuration: who, when, and its settings before and after."""
-
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
-    before = models.JSONField(_("before"), default=dict)
-    after = models.JSONField(_("after"), default=dict)
-
-    class Meta:
-        abstract = True
-        ordering = ["-changed_at", "-id"]
-
-    @property
-    def changes(self) -> list[tuple[str, object, object]]:
-        keys = sorted(set(self.before) | set(self.after))
-        return [
-            (key, self.before.get(key), self.after.get(key))
-            for key in keys
-            if self.before.get(key) != self.after.get(key)
-        ]
-
-
-class WorkflowRevision(ConfigurationRevision):
-    workflow = models.ForeignKey(
-        Workflow, verbose_name=_("workflow"), on_delete=models.CASCADE, related_name="revisions"
-    )
-
-    class Meta(ConfigurationRevision.Meta):
-        verbose_name = _("workflow revision")
-        verbose_name_plural = _("workflow revisions")
-
-    def __str__(self):
-        return f"{self.workflow} @ {self.changed_at:%Y-%m-%d %H:%M}"

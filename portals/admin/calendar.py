@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from core.form_errors import form_add_errors
+from core.history import EMPTY, history_entries
 from orders.errors import OrderError, OrderValidationError
-from orders.models import BusinessCalendar, BusinessCalendarRevision
+from orders.models import BusinessCalendar
 from orders.workflows import business_calendar_save
 from portals.admin.workflows import workflow_admins
 
@@ -103,8 +104,11 @@ def calendar_edit(request):
         else:
             messages.success(request, _("The business calendar is saved."))
             return redirect("portals_admin:calendar_edit")
-    revisions = list(
-        BusinessCalendarRevision.objects.select_related("changed_by")[: HISTORY_SHOWN + 1]
+    # The calendar is made with the defaults on first use: its creation is not a change.
+    records = list(
+        BusinessCalendar.history.exclude(history_type="+").select_related("history_user")[
+            : HISTORY_SHOWN + 1
+        ]
     )
     return render(
         request,
@@ -112,8 +116,14 @@ def calendar_edit(request):
         {
             "form": form,
             "time_zone": settings.TIME_ZONE,
-            "revisions": revisions[:HISTORY_SHOWN],
-            "more_revisions": len(revisions) > HISTORY_SHOWN,
+            "entries": history_entries(
+                records[:HISTORY_SHOWN], formatters={"workdays": _weekdays_shown}
+            ),
+            "more_entries": len(records) > HISTORY_SHOWN,
             "history_shown": HISTORY_SHOWN,
         },
     )
+
+
+def _weekdays_shown(days) -> str:
+    return ", ".join(str(WEEKDAYS[day - 1]) for day in days or ()) or EMPTY

@@ -17,15 +17,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.form_errors import form_add_errors
+from core.history import EMPTY, history_entries
 from core.portals import ADMIN_PORTAL_PERMISSION
 from notifications.builtin_messages import builtin_messages
-from notifications.models import NotificationRule
+from notifications.models import Delivery, NotificationRule
 from notifications.rule_rendering import RuleRenderError
 from notifications.rules import (
     NotificationRuleError,
     notification_rule_deactivate,
+    notification_rule_history,
     notification_rule_list,
-    notification_rule_revisions,
     notification_rule_save,
     notification_rule_validate,
     preview_payload,
@@ -189,16 +190,6 @@ def rule_deactivate(request, pk):
     return render(request, "portals/admin/notification_deactivate.html", {"rule": rule})
 
 
-def _with_changes(revision):
-    """Each field's value before and after, and whether this revision changed it."""
-    before = revision.before or {}
-    revision.fields = [
-        (field, before.get(field, ""), value, before.get(field) != value)
-        for field, value in revision.after.items()
-    ]
-    return revision
-
-
 @require_GET
 @login_required
 @admin_portal_users
@@ -209,6 +200,13 @@ def rule_history(request, pk):
         "portals/admin/notification_history.html",
         {
             "rule": rule,
-            "revisions": [_with_changes(r) for r in notification_rule_revisions(rule=rule)],
+            "entries": history_entries(
+                notification_rule_history(rule=rule), formatters={"channels": _channels_shown}
+            ),
         },
     )
+
+
+def _channels_shown(channels) -> str:
+    labels = dict(Delivery.Channel.choices)
+    return ", ".join(str(labels.get(c, c)) for c in channels or ()) or EMPTY

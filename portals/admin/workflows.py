@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.form_errors import form_add_errors
+from core.history import EMPTY, history_entries
 from core.portals import ADMIN_PORTAL_PERMISSION
 from orders.errors import OrderError, OrderValidationError
 from orders.lifecycle import State
@@ -173,11 +174,35 @@ def _rule_errors(form, rule_forms, errors: dict) -> None:
 @workflow_admins
 def workflow_history(request, pk):
     workflow = get_object_or_404(Workflow, pk=pk)
-    revisions = workflow.revisions.select_related("changed_by")
     return render(
         request,
         "portals/admin/workflow_history.html",
-        {"workflow": workflow, "revisions": revisions},
+        {"workflow": workflow, "entries": _history(workflow)},
+    )
+
+
+def _history(workflow: Workflow) -> list:
+    """Changes of the settings and of the stage tasks, newest first."""
+    settings_entries = history_entries(
+        workflow.history.select_related("history_user"),
+        formatters={"stage_sla_hours": _sla_shown},
+    )
+    task_entries = history_entries(
+        TaskRule.history.filter(workflow_id=workflow.pk).select_related("history_user"),
+        hidden=["workflow"],
+        subject=lambda record: _("Stage task “%(title)s”") % {"title": record.title},
+    )
+    return sorted([*settings_entries, *task_entries], key=lambda e: e.when, reverse=True)
+
+
+def _sla_shown(hours) -> str:
+    labels = dict(State.choices)
+    return (
+        ", ".join(
+            _("%(stage)s: %(hours)s h") % {"stage": labels.get(state, state), "hours": value}
+            for state, value in (hours or {}).items()
+        )
+        or EMPTY
     )
 
 

@@ -2,6 +2,7 @@ from django.views.generic import ListView, TemplateView
 
 from core.portals import MANAGER_PORTAL_PERMISSION
 from customers.selectors import (
+    customer_changes,
     customer_get_with_balances,
     customer_list_with_balances,
     customer_search,
@@ -58,5 +59,6 @@ class CustomerCardView(PortalAccessMixin, TemplateView):
             orders=order_list_for_user(user=user).filter(customer=customer).order_by("-id")[:20],
             events=events,
             history=customer_history(user=user, customer_id=customer.pk, events=events),
+            changes=customer_changes(customer_id=customer.pk),
         )
         return context

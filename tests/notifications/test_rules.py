@@ -12,7 +12,6 @@ from notifications.models import (
     Delivery,
     Notification,
     NotificationRule,
-    NotificationRuleRevision,
     OutboxMessage,
 )
 from notifications.rule_rendering import render_rule_texts, rule_context
@@ -28,6 +27,7 @@ from orders.actions import OrderAction
 from orders.models import Order
 from orders.services import order_transition
 from tests.factories import UserFactory
+from tests.history import changes
 from tests.orders.factories import WorkflowFactory
 
 pytestmark = pytest.mark.django_db
@@ -183,7 +183,7 @@ def test_a_bad_template_is_refused_with_its_field_named_and_nothing_saved(field,
 
     assert list(caught.value.errors) == [field]
     assert NotificationRule.objects.count() == 0
-    assert NotificationRuleRevision.objects.count() == 0
+    assert not NotificationRule.history.exists()
 
 
 def test_a_bad_template_leaves_an_existing_rule_unchanged():
@@ -194,7 +194,7 @@ def test_a_bad_template_leaves_an_existing_rule_unchanged():
 
     rule.refresh_from_db()
     assert rule.subject_template == _rule_data()["subject_template"]
-    assert rule.revisions.count() == 1
+    assert rule.history.count() == 1
 
 
 def test_a_role_rule_needs_a_staff_role():
@@ -205,7 +205,7 @@ def test_a_role_rule_needs_a_staff_role():
     assert NotificationRule.objects.count() == 0
 
 
-def test_every_change_writes_one_revision_with_before_and_after():
+def test_every_change_writes_one_history_row_naming_who():
     admin = UserFactory(role=Role.ADMIN)
     rule = notification_rule_save(rule=None, data=_rule_data(), by=admin)
     notification_rule_save(
@@ -217,14 +217,14 @@ def test_every_change_writes_one_revision_with_before_and_after():
     notification_rule_deactivate(rule=rule, by=admin)
     notification_rule_deactivate(rule=rule, by=admin)
 
-    revisions = list(rule.revisions.order_by("id"))
-    assert [r.action for r in revisions] == ["created", "changed", "deactivated"]
-    assert {r.changed_by for r in revisions} == {admin}
-    assert revisions[0].before is None
-    assert revisions[0].after["subject_template"] == _rule_data()["subject_template"]
-    assert revisions[1].before["subject_template"] == _rule_data()["subject_template"]
-    assert revisions[1].after["subject_template"] == "New {{ number }}"
-    assert (revisions[2].before["is_active"], revisions[2].after["is_active"]) == (True, False)
+    records = list(rule.history.order_by("history_id"))
+    assert [r.history_type for r in records] == ["+", "~", "~"]
+    assert {r.history_user for r in records} == {admin}
+    assert records[0].subject_template == _rule_data()["subject_template"]
+    assert changes(records[1]) == [
+        ("subject_template", _rule_data()["subject_template"], "New {{ number }}")
+    ]
+    assert changes(records[2]) == [("is_active", True, False)]
     rule.refresh_from_db()
     assert (rule.is_active, rule.updated_by) == (False, admin)
 

@@ -1,3 +1,6 @@
+from datetime import time
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -5,6 +8,7 @@ from accounts.roles import Role
 from orders.lifecycle import State
 from orders.models import Order, OrderEvent
 from tests.factories import UserFactory
+from tests.history import changes
 from tests.orders.factories import OrderFactory, WorkflowFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +104,7 @@ def test_adding_a_second_business_calendar_opens_the_one_there_is(client):
 
 
 # Configuration saved in the Django admin goes through the services that check it and
-# record a revision, as the admin portal's editors do.
+# record who changed what in the history, as the admin portal's editors do.
 
 
 @pytest.fixture
@@ -138,9 +142,7 @@ def _workflow_form(workflow, **overrides) -> dict:
     return data
 
 
-def test_a_workflow_saved_in_the_django_admin_records_a_revision(admin_en):
-    from orders.models import WorkflowRevision
-
+def test_a_workflow_saved_in_the_django_admin_records_its_history(admin_en):
     workflow = WorkflowFactory()
     url = reverse("admin:orders_workflow_change", args=[workflow.pk])
 
@@ -149,13 +151,13 @@ def test_a_workflow_saved_in_the_django_admin_records_a_revision(admin_en):
     assert response.status_code == 302, response.context["adminform"].form.errors
     workflow.refresh_from_db()
     assert str(workflow.prepayment_percent) == "30.00"
-    revision = WorkflowRevision.objects.get(workflow=workflow)
-    assert revision.changed_by == admin_en.user
-    assert ("prepayment_percent", "100.00", "30.00") in revision.changes
+    record = workflow.history.latest()
+    assert (record.history_type, record.history_user) == ("~", admin_en.user)
+    assert ("prepayment_percent", Decimal("100.00"), Decimal("30.00")) in changes(record)
 
 
-def test_a_workflow_added_in_the_django_admin_records_a_revision(admin_en):
-    from orders.models import Workflow, WorkflowRevision
+def test_a_workflow_added_in_the_django_admin_records_its_history(admin_en):
+    from orders.models import Workflow
 
     data = _workflow_form(Workflow(name="Новый", kind="product"))
 
@@ -163,12 +165,16 @@ def test_a_workflow_added_in_the_django_admin_records_a_revision(admin_en):
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     workflow = Workflow.objects.get(name="Новый")
-    revision = WorkflowRevision.objects.get(workflow=workflow)
-    assert (revision.before, revision.after["name"]) == ({}, "Новый")
+    record = workflow.history.get()
+    assert (record.history_type, record.history_user, record.name) == (
+        "+",
+        admin_en.user,
+        "Новый",
+    )
 
 
 def test_a_workflow_with_no_way_to_close_is_refused_in_the_django_admin(admin_en):
-    from orders.models import Workflow, WorkflowRevision
+    from orders.models import Workflow
 
     workflow = WorkflowFactory()
     before = {field.name: getattr(workflow, field.name) for field in Workflow._meta.fields}
@@ -186,11 +192,11 @@ def test_a_workflow_with_no_way_to_close_is_refused_in_the_django_admin(admin_en
     assert {field.name: getattr(workflow, field.name) for field in Workflow._meta.fields} == (
         before
     )
-    assert not WorkflowRevision.objects.exists()
+    assert [record.history_type for record in workflow.history.all()] == ["+"]
 
 
-def test_the_business_calendar_saved_in_the_django_admin_records_a_revision(admin_en):
-    from orders.models import BusinessCalendar, BusinessCalendarRevision
+def test_the_business_calendar_saved_in_the_django_admin_records_its_history(admin_en):
+    from orders.models import BusinessCalendar
 
     calendar = BusinessCalendar.get()
     url = reverse("admin:orders_businesscalendar_change", args=[calendar.pk])
@@ -209,14 +215,14 @@ def test_the_business_calendar_saved_in_the_django_admin_records_a_revision(admi
     assert response.status_code == 302, response.context["adminform"].form.errors
     calendar.refresh_from_db()
     assert (calendar.day_start.hour, calendar.holidays) == (10, ["2026-01-01"])
-    revision = BusinessCalendarRevision.objects.get()
-    assert revision.changed_by == admin_en.user
-    assert ("day_start", "09:00", "10:00") in revision.changes
-    assert ("holidays", "", "2026-01-01") in revision.changes
+    record = calendar.history.get(history_type="~")
+    assert record.history_user == admin_en.user
+    assert ("day_start", time(9, 0), time(10, 0)) in changes(record)
+    assert ("holidays", [], ["2026-01-01"]) in changes(record)
 
 
 def test_a_bad_business_calendar_is_refused_in_the_django_admin(admin_en):
-    from orders.models import BusinessCalendar, BusinessCalendarRevision
+    from orders.models import BusinessCalendar
 
     calendar = BusinessCalendar.get()
     url = reverse("admin:orders_businesscalendar_change", args=[calendar.pk])
@@ -235,4 +241,22 @@ def test_a_bad_business_calendar_is_refused_in_the_django_admin(admin_en):
     assert response.status_code == 200
     assert "day_end" in response.context["adminform"].form.errors
     assert BusinessCalendar.objects.get().day_start.hour == 9
-    assert not BusinessCalendarRevision.objects.exists()
+    assert not calendar.history.filter(history_type="~").exists()
+
+
+def test_the_django_admin_shows_the_history_of_configuration_read_only(admin_en):
+    from orders.models import BusinessCalendar
+    from orders.workflows import workflow_save
+
+    workflow = WorkflowFactory()
+    workflow_save(workflow=workflow, changes={"name": "Renamed"}, by=admin_en.user)
+    calendar = BusinessCalendar.get()
+
+    workflow_page = admin_en.get(reverse("admin:orders_workflow_history", args=[workflow.pk]))
+    calendar_page = admin_en.get(
+        reverse("admin:orders_businesscalendar_history", args=[calendar.pk])
+    )
+
+    assert workflow_page.status_code == calendar_page.status_code == 200
+    assert "Renamed" in workflow_page.content.decode()
+    assert workflow_page.context["revert_disabled"] is True

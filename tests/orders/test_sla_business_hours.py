@@ -12,10 +12,11 @@ from django.utils import timezone
 from accounts.roles import Role
 from orders.errors import OrderPermissionError, OrderValidationError
 from orders.lifecycle import State
-from orders.models import BusinessCalendar, OrderEvent, WorkflowRevision
+from orders.models import BusinessCalendar, OrderEvent
 from orders.services import order_sla_escalate, order_transition
 from orders.workflows import business_calendar_save, workflow_save
 from tests.factories import UserFactory
+from tests.history import changes
 from tests.orders.factories import OrderFactory, WorkflowFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,8 +155,9 @@ def test_the_switch_is_part_of_the_workflow_history():
 
     workflow_save(workflow=workflow, changes={"sla_business_hours": True}, by=admin)
 
-    revision = WorkflowRevision.objects.get(workflow=workflow)
-    assert ("sla_business_hours", False, True) in revision.changes
+    record = workflow.history.latest()
+    assert record.history_user == admin
+    assert ("sla_business_hours", False, True) in changes(record)
 
 
 def test_only_workflow_admins_change_the_calendar_through_the_service(manager):

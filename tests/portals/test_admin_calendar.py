@@ -7,8 +7,9 @@ from django.test import Client
 
 from accounts.roles import Role
 from orders.lifecycle import OrderKind
-from orders.models import BusinessCalendar, Workflow, WorkflowRevision
+from orders.models import BusinessCalendar, Workflow
 from tests.factories import ContactFactory, UserFactory
+from tests.history import changes
 from tests.portals.test_admin_workflows import _form
 
 pytestmark = pytest.mark.django_db
@@ -136,38 +137,58 @@ def test_the_workflow_editor_switches_business_hours_on_and_records_it(admin_cli
     assert response.status_code == 302
     b2b.refresh_from_db()
     assert b2b.sla_business_hours is True
-    revision = WorkflowRevision.objects.get(workflow=b2b)
-    assert ("sla_business_hours", False, True) in revision.changes
-    history = admin_client.get(f"/admin-portal/workflows/{b2b.pk}/history/").content.decode()
-    assert "sla_business_hours" in history
+    record = b2b.history.latest()
+    assert ("sla_business_hours", False, True) in changes(record)
+    history = admin_client.get(f"/admin-portal/workflows/{b2b.pk}/history/")
+    [entry] = [e for e in history.context["entries"] if not e.reason]
+    assert [(c.label, c.before, c.after) for c in entry.changes] == [
+        ("Count stage SLA in business hours", "No", "Yes")
+    ]
 
 
 def test_every_save_is_recorded_with_who_and_what_and_shown_under_the_calendar(admin_client):
-    from orders.models import BusinessCalendarRevision
-
     admin_client.post(URL, _calendar_form(day_end="17:00", holidays="2027-01-01\n07.01.2027"))
 
-    revision = BusinessCalendarRevision.objects.get()
-    assert revision.changed_by.has_perm("orders.manage_workflow")
-    assert revision.changes == [
-        ("day_end", "18:00", "17:00"),
-        ("holidays", "", "2027-01-01, 2027-01-07"),
+    record = BusinessCalendar.history.get(history_type="~")
+    assert record.history_user.has_perm("orders.manage_workflow")
+    assert changes(record) == [
+        ("day_end", time(18, 0), time(17, 0)),
+        ("holidays", [], ["2027-01-01", "2027-01-07"]),
     ]
-    page = admin_client.get(URL).content.decode()
-    assert page.count('data-testid="revision"') == 1
+    response = admin_client.get(URL)
+    [entry] = response.context["entries"]
+    assert entry.user == record.history_user
+    assert [(c.label, c.before, c.after) for c in entry.changes] == [
+        ("Working day ends", "18:00", "17:00"),
+        ("Holidays", "—", "2027-01-01, 2027-01-07"),
+    ]
+    page = response.content.decode()
+    assert page.count('data-testid="history-entry"') == 1
     assert "2027-01-01, 2027-01-07" in page
 
 
-def test_a_refused_calendar_records_no_revision(admin_client):
-    from orders.models import BusinessCalendarRevision
+def test_the_calendar_history_names_the_weekdays(admin_client):
+    admin_client.post(URL, _calendar_form(workdays=["1", "2", "3", "4", "5", "6"]))
 
+    [entry] = admin_client.get(URL).context["entries"]
+
+    assert [(c.label, c.before, c.after) for c in entry.changes] == [
+        (
+            "Working weekdays",
+            "Monday, Tuesday, Wednesday, Thursday, Friday",
+            "Monday, Tuesday, Wednesday, Thursday, Friday, Saturday",
+        )
+    ]
+
+
+def test_a_refused_calendar_records_no_history(admin_client):
     response = admin_client.post(URL, _calendar_form(day_start="19:00"))
 
     assert response.status_code == 200
-    assert not BusinessCalendarRevision.objects.exists()
+    assert not BusinessCalendar.history.filter(history_type="~").exists()
 
 
-def test_the_calendar_page_costs_the_same_with_many_revisions(admin_client):
+def test_the_calendar_page_costs_the_same_with_a_long_history(admin_client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
-from notifications.models import Delivery, NotificationRule, NotificationRuleRevision
+from notifications.models import Delivery, NotificationRule
 from notifications.rules import notification_rule_save, preview_payload, rule_preview
 from tests.factories import ContactFactory, UserFactory
 from tests.orders.factories import OrderFactory, WorkflowFactory
@@ -34,9 +34,14 @@ def _post_data(**overrides):
 
 
 @pytest.fixture
-def admin_client():
+def admin():
+    return UserFactory(role=Role.ADMIN)
+
+
+@pytest.fixture
+def admin_client(admin):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(UserFactory(role=Role.ADMIN))
+    client.force_login(admin)
     return client
 
 
@@ -75,7 +80,7 @@ def test_users_without_the_admin_portal_get_403_and_change_nothing(client, rule,
     assert response.status_code == 403
     rule.refresh_from_db()
     assert rule.is_active
-    assert rule.revisions.count() == 1
+    assert rule.history.count() == 1
 
 
 def test_the_admin_home_links_to_the_rules(admin_client):
@@ -133,14 +138,15 @@ def test_a_new_rule_form_starts_from_the_builtin_text(admin_client):
     assert form.initial["channels"] == ["in_app"]
 
 
-def test_creating_a_rule_saves_it_with_a_revision(admin_client):
+def test_creating_a_rule_saves_it_with_its_history(admin_client, admin):
     response = admin_client.post(reverse("portals_admin:notification_rule_new"), _post_data())
 
     rule = NotificationRule.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("portals_admin:notification_rule_edit", args=[rule.pk])
     assert (rule.topic, rule.audience, rule.channels) == ("order.ship", "client", ["email"])
-    assert rule.revisions.get().action == "created"
+    record = rule.history.get()
+    assert (record.history_type, record.history_user) == ("+", admin)
 
 
 @pytest.mark.parametrize(
@@ -165,10 +171,10 @@ def test_an_invalid_rule_comes_back_with_the_field_marked_and_nothing_saved(
     assert message in errors[field][0]
     assert 'is-invalid"' in response.content.decode() or "is-invalid " in response.content.decode()
     assert NotificationRule.objects.count() == 0
-    assert NotificationRuleRevision.objects.count() == 0
+    assert not NotificationRule.history.exists()
 
 
-def test_editing_a_rule_writes_a_revision_viewable_in_its_history(admin_client, rule):
+def test_editing_a_rule_is_recorded_and_viewable_in_its_history(admin_client, rule, admin):
     response = admin_client.post(
         reverse("portals_admin:notification_rule_edit", args=[rule.pk]),
         _post_data(subject_template="Shipped: {{ number }}"),
@@ -178,10 +184,13 @@ def test_editing_a_rule_writes_a_revision_viewable_in_its_history(admin_client, 
     assert response.status_code == 302
     rule.refresh_from_db()
     assert rule.subject_template == "Shipped: {{ number }}"
-    revisions = history.context["revisions"]
-    assert [r.action for r in revisions] == ["changed", "created"]
-    changed = {field for field, _old, _new, is_changed in revisions[0].fields if is_changed}
-    assert changed == {"subject_template"}
+    entries = history.context["entries"]
+    assert [e.kind for e in entries] == ["~", "+"]
+    assert entries[0].user == admin
+    assert [(c.label, c.after) for c in entries[0].changes] == [
+        ("Subject", "Shipped: {{ number }}")
+    ]
+    assert ("Channels", "—", "Email") in [(c.label, c.before, c.after) for c in entries[1].changes]
     assert "Shipped: {{ number }}" in history.content.decode()
 
 
@@ -252,7 +261,11 @@ def test_deactivating_asks_first_then_switches_the_rule_off(admin_client, rule):
     rule.refresh_from_db()
     assert response.status_code == 302
     assert not rule.is_active
-    assert [r.action for r in rule.revisions.all()] == ["deactivated", "created"]
+    assert [r.history_type for r in rule.history.all()] == ["~", "+"]
+    history = admin_client.get(reverse("portals_admin:notification_rule_history", args=[rule.pk]))
+    assert [(c.label, c.before, c.after) for c in history.context["entries"][0].changes] == [
+        ("Active", "Yes", "No")
+    ]
 
 
 def test_posts_need_a_csrf_token(rule):

@@ -11,7 +11,7 @@ from accounts.roles import Role
 from customers.models import Customer
 from orders.errors import OrderTransitionError
 from orders.lifecycle import DeliveryStatus, OrderKind, State
-from orders.models import Order, Workflow, WorkflowRevision
+from orders.models import Order, Workflow
 from orders.services import (
     LineInput,
     delivery_update,
@@ -26,6 +26,7 @@ from orders.workflows import workflow_save
 from tasks.models import Task, TaskRule
 from tests.catalog.factories import ItemFactory
 from tests.factories import ContactFactory, CustomerFactory, UserFactory
+from tests.history import changes
 
 pytestmark = pytest.mark.django_db
 
@@ -171,7 +172,7 @@ def test_a_configuration_with_no_way_to_close_is_refused_and_changes_nothing(adm
     assert {field.name: getattr(b2b, field.name) for field in Workflow._meta.concrete_fields} == (
         before
     )
-    assert not WorkflowRevision.objects.exists()
+    assert not Workflow.history.filter(history_user__isnull=False).exists()
 
 
 def test_a_bad_task_rule_leaves_the_workflow_unchanged(admin_client):
@@ -199,10 +200,11 @@ def test_a_bad_task_rule_leaves_the_workflow_unchanged(admin_client):
     retail.refresh_from_db()
     assert retail.prepayment_percent == Decimal("100")
     assert not TaskRule.objects.filter(workflow=retail).exists()
-    assert not WorkflowRevision.objects.exists()
+    assert not Workflow.history.filter(history_user__isnull=False).exists()
+    assert not TaskRule.history.filter(workflow_id=retail.pk).exists()
 
 
-def test_task_rules_saved_with_the_workflow_are_in_its_revision(admin_client):
+def test_task_rules_saved_with_the_workflow_are_in_its_history(admin_client, admin):
     retail = Workflow.objects.get(kind=OrderKind.PRODUCT, customer_kind="person")
     data = _form(retail)
     data.update(
@@ -220,8 +222,15 @@ def test_task_rules_saved_with_the_workflow_are_in_its_revision(admin_client):
     response = admin_client.post(f"/admin-portal/workflows/{retail.pk}/", data)
 
     assert response.status_code == 302
-    revision = WorkflowRevision.objects.get(workflow=retail)
-    assert ("task_rules", [], ["request: Позвонить (manager, +4 h)"]) in revision.changes
+    record = TaskRule.history.get(workflow_id=retail.pk)
+    assert (record.history_type, record.history_user, record.title) == ("+", admin, "Позвонить")
+    history = admin_client.get(f"/admin-portal/workflows/{retail.pk}/history/")
+    [entry] = [e for e in history.context["entries"] if e.subject]
+    assert entry.subject == "Stage task “Позвонить”"
+    shown = [(c.label, c.before, c.after) for c in entry.changes]
+    assert ("On entering", "—", "Request (pre-order)") in shown
+    assert ("Role", "—", "Manager") in shown
+    assert ("Closes with the stage", "—", "Yes") in shown
 
 
 def test_every_change_is_recorded_with_who_and_what(admin_client, admin):
@@ -232,10 +241,10 @@ def test_every_change_is_recorded_with_who_and_what(admin_client, admin):
     )
     history = admin_client.get(f"/admin-portal/workflows/{retail.pk}/history/").content.decode()
 
-    revision = WorkflowRevision.objects.get(workflow=retail)
-    assert revision.changed_by == admin
-    assert ("prepayment_percent", "100.00", "30.00") in revision.changes
-    assert "prepayment_percent" in history
+    record = retail.history.latest()
+    assert record.history_user == admin
+    assert ("prepayment_percent", Decimal("100.00"), Decimal("30.00")) in changes(record)
+    assert "Prepayment, %" in history
     assert str(admin) in history
 
 
@@ -299,7 +308,7 @@ def test_the_workflow_list_costs_the_same_for_many_workflows(
 
 
 @pytest.mark.parametrize("changes", [1, 15])
-def test_the_history_costs_the_same_for_many_revisions(
+def test_the_history_costs_the_same_for_many_changes(
     admin_client, admin, changes, django_assert_max_num_queries
 ):
     retail = Workflow.objects.get(kind=OrderKind.PRODUCT, customer_kind="person")
@@ -307,7 +316,7 @@ def test_the_history_costs_the_same_for_many_revisions(
         workflow_save(workflow=retail, changes={"stage_sla_hours": {"request": hours}}, by=admin)
         retail.refresh_from_db()
 
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         page = admin_client.get(f"/admin-portal/workflows/{retail.pk}/history/").content.decode()
 
-    assert page.count('data-testid="revision"') == changes
+    assert page.count("history-entry") == changes + 1  # and where the history began

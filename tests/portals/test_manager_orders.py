@@ -181,7 +181,7 @@ def test_customer_card_shows_orders_history_and_money_with_bounded_queries(
 
     payment_record(order=orders[0], amount=100, by=None)
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):
         response = manager_client.get(reverse("portals_manager:customer_card", args=[customer.pk]))
 
     page = response.content.decode()

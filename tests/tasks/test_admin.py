@@ -18,7 +18,8 @@ ADD_URL = "/django-admin/tasks/taskrule/add/"
 @pytest.fixture
 def admin_browser(db):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(UserFactory(role=Role.ADMIN, is_staff=True))
+    client.user = UserFactory(role=Role.ADMIN, is_staff=True)
+    client.force_login(client.user)
     return client
 
 
@@ -90,22 +91,23 @@ def test_tasks_are_read_only_in_the_admin(admin_browser):
     assert 'name="title"' not in page.content.decode()
 
 
-def test_a_rule_added_in_the_admin_is_recorded_in_the_workflows_history(admin_browser):
-    from orders.models import WorkflowRevision
-
+def test_a_rule_added_in_the_admin_is_recorded_in_its_history(admin_browser):
     workflow = WorkflowFactory()
 
     response = admin_browser.post(ADD_URL, _rule_form(workflow, closes_with_stage="on"))
 
     assert response.status_code == 302
-    revision = WorkflowRevision.objects.get(workflow=workflow)
-    assert revision.before["task_rules"] == []
-    assert revision.after["task_rules"] == ["production: Pick the order (warehouse, +8 h)"]
+    record = TaskRule.history.get(workflow_id=workflow.pk)
+    assert (record.history_type, record.history_user) == ("+", admin_browser.user)
+    assert (record.state, record.title, record.role, record.due_offset_hours) == (
+        State.PRODUCTION,
+        "Pick the order",
+        "warehouse",
+        8,
+    )
 
 
 def test_a_rule_for_someone_who_does_not_work_on_orders_is_refused(admin_browser):
-    from orders.models import WorkflowRevision
-
     workflow = WorkflowFactory()
     client_user = UserFactory(role=Role.CLIENT)
 
@@ -115,12 +117,10 @@ def test_a_rule_for_someone_who_does_not_work_on_orders_is_refused(admin_browser
     errors = response.context["adminform"].form.errors
     assert errors["user"] == ["This person does not work on orders."]
     assert not TaskRule.objects.exists()
-    assert not WorkflowRevision.objects.exists()
+    assert not TaskRule.history.exists()
 
 
-def test_a_rule_deleted_in_the_admin_is_recorded_in_the_workflows_history(admin_browser):
-    from orders.models import WorkflowRevision
-
+def test_a_rule_deleted_in_the_admin_is_recorded_in_its_history(admin_browser):
     workflow = WorkflowFactory()
     admin_browser.post(ADD_URL, _rule_form(workflow))
     rule = TaskRule.objects.get()
@@ -131,5 +131,5 @@ def test_a_rule_deleted_in_the_admin_is_recorded_in_the_workflows_history(admin_
 
     assert response.status_code == 302
     assert not TaskRule.objects.exists()
-    latest = WorkflowRevision.objects.filter(workflow=workflow).latest("id")
-    assert latest.after["task_rules"] == []
+    latest = TaskRule.history.filter(workflow_id=workflow.pk).latest()
+    assert (latest.history_type, latest.history_user) == ("-", admin_browser.user)
