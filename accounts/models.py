@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 
 class User(AbstractUser):
@@ -11,7 +12,7 @@ class User(AbstractUser):
         ENGLISH = "en", _("English")
 
     email = models.EmailField(_("email address"), blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
     language = models.CharField(
         _("language"),
         max_length=8,

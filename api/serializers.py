@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
+from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from api.inputs import (
@@ -33,7 +34,20 @@ EXTERNAL_ID_MAX_LENGTH = 100
 # Customers and items
 
 
+class PhoneField(PhoneNumberField):
+    """Takes a phone as people type it (a number without +7 is Russian); gives E.164."""
+
+    def to_representation(self, value):
+        return value.as_e164 if value and value.is_valid() else str(value or "")
+
+
 class CustomerSerializer(ApiModelSerializer):
+    phone = PhoneField(
+        required=False,
+        allow_blank=True,
+        help_text=_("E.164, for example +74951234567; accepted as typed, e.g. 8 495 123-45-67."),
+    )
+
     class Meta:
         model = Customer
         fields = [

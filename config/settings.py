@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "simple_history",
+    "phonenumber_field",
     "core",
     "accounts",
     "customers",
@@ -175,6 +176,12 @@ LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Moscow")
+
+# Phones: typed as people type them ("8 (912) 345-67-89"), checked, stored as E.164 and
+# shown in the international format; a number without a country code is Russian.
+PHONENUMBER_DEFAULT_REGION = env.str("PHONENUMBER_DEFAULT_REGION", default="RU")
+PHONENUMBER_DB_FORMAT = "E164"
+PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 USE_I18N = True
 USE_TZ = True
 

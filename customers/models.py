@@ -6,9 +6,19 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from customers.validators import validate_inn, validate_kpp
+
+
+def phone_search_forms(phone) -> tuple[str, ...]:
+    """What a search may type for a phone: +74951234567 or 4951234567 (its digits)."""
+    if not phone:
+        return ()
+    if not phone.is_valid():
+        return (str(phone),)
+    return (phone.as_e164, str(phone.national_number))
 
 
 class Customer(models.Model):
@@ -23,7 +33,7 @@ class Customer(models.Model):
     inn = models.CharField(_("INN"), max_length=12, blank=True, validators=[validate_inn])
     kpp = models.CharField(_("KPP"), max_length=9, blank=True, validators=[validate_kpp])
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
     address = models.TextField(_("address"), blank=True)
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -77,9 +87,8 @@ class Customer(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.search_text = " ".join(
-            part for part in (self.name, self.inn, self.email, self.phone, self.external_id) if part
-        ).casefold()
+        parts = (self.name, self.inn, self.email, *phone_search_forms(self.phone), self.external_id)
+        self.search_text = " ".join(part for part in parts if part).casefold()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
@@ -101,7 +110,7 @@ class Contact(models.Model):
     name = models.CharField(_("name"), max_length=255)
     position = models.CharField(_("position"), max_length=255, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from phonenumber_field.formfields import PhoneNumberField
 
 from accounts.throttling import is_limited, limit_posts
 from core.form_errors import form_add_errors
@@ -31,7 +32,7 @@ class RegistrationForm(forms.Form):
     inn = forms.CharField(label=gettext_lazy("INN"), max_length=12, required=False)
     name = forms.CharField(label=gettext_lazy("Your name"), max_length=150)
     email = forms.EmailField(label=gettext_lazy("Email"))
-    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=32, required=False)
+    phone = PhoneNumberField(label=gettext_lazy("Phone"), required=False)
     password = forms.CharField(
         label=gettext_lazy("Password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 from customers.validators import (
     validate_account_number,
@@ -21,7 +22,7 @@ class CompanyProfile(models.Model):
     kpp = models.CharField(_("KPP"), max_length=9, blank=True, validators=[validate_kpp])
     ogrn = models.CharField(_("OGRN"), max_length=15, blank=True, validators=[validate_ogrn])
     address = models.TextField(_("address"))
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
     email = models.EmailField(_("email"), blank=True)
     bank_name = models.CharField(_("bank"), max_length=255)
     bik = models.CharField(_("BIK"), max_length=9, validators=[validate_bik])

@@ -114,13 +114,14 @@ def test_the_profile_edits_only_the_logged_in_user(client, client_user):
             "first_name": "Пётр",
             "last_name": "Иванов",
             "email": "petr@example.com",
-            "phone": "123",
+            "phone": "8 912 345-67-89",
             "language": "en",
         },
     )
 
     client_user.refresh_from_db()
     assert (client_user.first_name, client_user.language) == ("Пётр", "en")
+    assert client_user.phone.as_e164 == "+79123456789"
     assert Client().get("/accounts/profile/").status_code == 302
 
 
@@ -313,3 +314,17 @@ def test_the_login_page_offers_the_link_again(client):
 
     assert 'action="/accounts/register/resend/"' in page
     assert "Send the link again" in page
+
+
+def test_the_profile_refuses_a_phone_that_is_no_number(client, client_user):
+    client.force_login(client_user)
+
+    response = client.post(
+        "/accounts/profile/",
+        {"first_name": "Пётр", "email": "petr@example.com", "phone": "123", "language": "ru"},
+    )
+
+    assert response.status_code == 200
+    assert "phone" in response.context["form"].errors
+    client_user.refresh_from_db()
+    assert client_user.first_name != "Пётр"

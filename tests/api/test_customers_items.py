@@ -85,10 +85,24 @@ def test_customer_create_retrieve_update_patch(manager_api):
     put = manager_api.put(f"/api/v1/customers/{customer_id}/", {"name": "ООО Бета"}, format="json")
     assert put.status_code == 200
     patched = manager_api.patch(
-        f"/api/v1/customers/{customer_id}/", {"phone": "+7 495 000-00-00"}, format="json"
+        f"/api/v1/customers/{customer_id}/", {"phone": "8 (495) 123-45-67"}, format="json"
     )
     assert patched.json()["name"] == "ООО Бета"
-    assert patched.json()["phone"] == "+7 495 000-00-00"
+    assert patched.json()["phone"] == "+74951234567"
+
+
+def test_a_phone_that_is_no_number_is_refused_naming_the_field(manager_api):
+    customer = CustomerFactory(phone="+74951234567")
+
+    response = manager_api.patch(
+        f"/api/v1/customers/{customer.pk}/", {"phone": "12-34"}, format="json"
+    )
+
+    assert response.status_code in (400, 422)
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert "phone" in str(response.json())
+    customer.refresh_from_db()
+    assert customer.phone.as_e164 == "+74951234567"
 
 
 def test_creating_a_customer_with_a_taken_external_id_is_422(manager_api):
