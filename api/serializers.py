@@ -26,7 +26,7 @@ from core.money import line_amount
 from customers.models import Customer
 from orders.actions import OrderAction
 from orders.lifecycle import DeliveryStatus, OrderKind, PaymentTerms, State
-from orders.models import Order, OrderEvent, OrderLine, Payment
+from orders.models import Order, OrderEvent, OrderLine, Payment, Quote
 from orders.services import LineInput
 
 EXTERNAL_ID_MAX_LENGTH = 100
@@ -235,8 +235,43 @@ class OrderSummarySerializer(ApiModelSerializer):
         ]
 
 
+class QuoteLineSerializer(ApiSerializer):
+    """A line as the quote version froze it."""
+
+    item_id = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    quantity = serializers.DecimalField(**column_digits(OrderLine, "quantity"))
+    unit = serializers.CharField()
+    price = serializers.DecimalField(source="unit_price", **column_digits(OrderLine, "unit_price"))
+    discount_percent = serializers.DecimalField(**column_digits(OrderLine, "discount_percent"))
+    vat_rate = serializers.IntegerField()
+    total = serializers.DecimalField(source="line_total", **column_digits(OrderLine, "line_total"))
+
+
+class QuoteSerializer(ApiModelSerializer):
+    lines = QuoteLineSerializer(many=True)
+
+    class Meta:
+        model = Quote
+        fields = [
+            "version",
+            "status",
+            "total",
+            "valid_until",
+            "note",
+            "sent_at",
+            "accepted_at",
+            "lines",
+        ]
+
+
 class OrderDetailSerializer(OrderSummarySerializer):
     lines = OrderLineSerializer(many=True)
+    quotes = serializers.SerializerMethodField(
+        help_text=_(
+            "Every version of the quote, newest first; only the one `sent` last may be accepted."
+        )
+    )
     events = OrderEventSerializer(many=True)
     payments = PaymentSerializer(many=True)
     amount_paid = serializers.SerializerMethodField()
@@ -261,10 +296,17 @@ class OrderDetailSerializer(OrderSummarySerializer):
             "cancel_reason",
             "state_changed_at",
             "lines",
+            "quotes",
             "payments",
             "events",
             "documents",
         ]
+
+    @extend_schema_field(QuoteSerializer(many=True))
+    def get_quotes(self, order) -> list:
+        # From the prefetched quotes: no query per order.
+        quotes = sorted(order.quotes.all(), key=lambda quote: -quote.version)
+        return QuoteSerializer(quotes, many=True).data
 
     @extend_schema_field(serializers.DecimalField(**column_digits(Payment, "amount")))
     def get_amount_paid(self, order) -> str:

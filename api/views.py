@@ -47,13 +47,15 @@ from catalog.services import attribute_upsert, item_create, item_update, item_up
 from customers.models import Customer
 from customers.services import customer_create, customer_update, customer_upsert
 from orders.errors import OrderValidationError
-from orders.models import Order
+from orders.models import Order, Quote
 from orders.selectors import order_available_transitions, order_get_for_user, order_list_for_user
 from orders.services import (
     delivery_update,
     order_create,
     order_transition,
     payment_record_or_get,
+    quote_accept,
+    quote_revise,
 )
 
 
@@ -334,6 +336,8 @@ class OrderViewSet(ApiViewMixin, viewsets.GenericViewSet):
         "create": ("orders.process_order",),
         "bulk": ("orders.process_order",),
         "payments": ("orders.process_order",),
+        "quote_accept": ("orders.process_order",),
+        "quote_revise": ("orders.process_order",),
     }
 
     def get_queryset(self):
@@ -560,6 +564,39 @@ class OrderViewSet(ApiViewMixin, viewsets.GenericViewSet):
             expected_date=data.get("expected_date"),
             note=data["note"],
         )
+        return self._detail(pk)
+
+    @extend_schema(
+        summary="Accept a version of the quote",
+        description=_(
+            "Staff recording the client's acceptance (clients accept in their portal). 200 "
+            "with the order; 409 when the version is not the one sent last (a newer version "
+            "replaced it, or it is a draft) or the order has left the quote stage."
+        ),
+        request=None,
+        responses=responses({200: api.OrderDetailSerializer}, 403, 404, 409),
+    )
+    @action(detail=True, methods=["post"], url_path=r"quotes/(?P<version>[0-9]+)/accept")
+    def quote_accept(self, request, pk=None, version=None):
+        order = self._order_for_write(pk)
+        quote = get_object_or_404(Quote, order=order, version=int(version))
+        quote_accept(quote=quote, by=request.user)
+        return self._detail(pk)
+
+    @extend_schema(
+        summary="Revise the quote sent: open its next version as a draft",
+        description=_(
+            "While the order is at `quote` and its current version was sent or accepted. "
+            "The earlier version is superseded at once (the client can no longer accept "
+            "it); change the order's lines with `amend/` and the new version follows."
+        ),
+        request=None,
+        responses=responses({200: api.OrderDetailSerializer}, 403, 404, 409),
+    )
+    @action(detail=True, methods=["post"], url_path="quotes/revise")
+    def quote_revise(self, request, pk=None):
+        order = self._order_for_write(pk)
+        quote_revise(order=order, by=request.user)
         return self._detail(pk)
 
     @extend_schema(

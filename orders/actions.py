@@ -33,6 +33,7 @@ class OrderAction(models.TextChoices):
     # Facts, recorded whatever the state.
     CREATED = "created", _("Order placed")
     QUOTE_PRICED = "quote_priced", _("Quote priced")
+    QUOTE_REVISED = "quote_revised", _("Quote revised: a new version")
     QUOTE_SENT = "quote_sent", _("Quote sent")
     QUOTE_ACCEPTED = "quote_accepted", _("Quote accepted")
     CONTRACT_SIGNED = "contract_signed", _("Contract signed")

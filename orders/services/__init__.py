@@ -28,6 +28,7 @@ from orders.services.quotes import (
     contract_mark_signed,
     quote_accept,
     quote_price_draft,
+    quote_revise,
     quote_send,
 )
 from orders.services.recurring import (
@@ -66,6 +67,7 @@ __all__ = [
     "quote_accept",
     "quote_price_draft",
     "quote_remind_awaiting",
+    "quote_revise",
     "quote_send",
     "recurring_order_create",
     "recurring_order_run",

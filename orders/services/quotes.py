@@ -119,6 +119,38 @@ def quote_price_draft(*, quote: Quote, pricing: QuotePricing, by) -> Quote:
     return quote
 
 
+def quote_revise(*, order: Order, by, note: str = "") -> Quote:
+    """Open version N+1 of a quote already sent (or accepted) while the order is at `quote`.
+
+    The new draft starts from the order's lines as they stand; the manager then changes
+    quantities, prices, lines and discounts and sends it. The earlier version is
+    superseded at once: the client can no longer accept it, and it stays readable.
+    """
+    with transaction.atomic():
+        locked = _lock(order)
+        if not _may_process(locked, by):
+            raise OrderPermissionError()
+        current = locked.quotes.exclude(status=Quote.Status.SUPERSEDED).order_by("-version").first()
+        if locked.state != State.QUOTE:
+            raise OrderTransitionError(
+                _("A quote can be revised while the order is at the quote stage; amend it.")
+            )
+        if current is None or current.status == Quote.Status.DRAFT:
+            raise OrderTransitionError(_("The current version is a draft: change it as it is."))
+        draft = _open_quote_version(locked, by=by)
+        _bump(locked)
+        _record_event(
+            locked,
+            action=OrderAction.QUOTE_REVISED,
+            by=by,
+            from_state=locked.state,
+            to_state=locked.state,
+            note=note.strip(),
+            payload={"quote_version": draft.version, "previous_version": current.version},
+        )
+    return draft
+
+
 def quote_send(*, quote: Quote, by, valid_until: date | None = None, note: str = "") -> Quote:
     """Mark the current draft as sent to the client; the client is notified through the outbox."""
     with transaction.atomic():
@@ -153,6 +185,11 @@ def quote_accept(*, quote: Quote, by) -> Quote:
         quote = Quote.objects.select_for_update().get(pk=quote.pk)
         if not (_may_process(order, by) or (by is not None and order.belongs_to_client_user(by))):
             raise OrderPermissionError()
+        if quote.status == Quote.Status.SUPERSEDED:
+            raise OrderTransitionError(
+                _("Version %(version)s was replaced by a newer one: accept the current version.")
+                % {"version": quote.version}
+            )
         if order.state != State.QUOTE or quote.status != Quote.Status.SENT:
             raise OrderTransitionError(_("Only the quote sent last can be accepted."))
         if quote.valid_until and quote.valid_until < timezone.localdate():

@@ -14,6 +14,7 @@ from orders.errors import OrderConflictError, OrderError
 from orders.forms import TransitionForm
 from orders.lifecycle import DeliveryStatus, OrderKind, State
 from orders.models import Quote, RecurringOrder
+from orders.quote_changes import quote_line_changes
 from orders.selectors import order_available_transitions, order_get_for_user, order_list_for_user
 from orders.services import delivery_update, order_transition, quote_accept
 from portals.client.forms import OrderFilterForm, QuoteAcceptForm
@@ -33,6 +34,14 @@ def _current_quote(order) -> Quote | None:
         return None
     sent = [quote for quote in order.quotes.all() if quote.status == Quote.Status.SENT]
     return max(sent, key=lambda quote: quote.version, default=None)
+
+
+def _previous_sent_quote(order, quote: Quote | None) -> Quote | None:
+    """The version the client saw before `quote`, to show what changed since."""
+    if quote is None:
+        return None
+    earlier = [q for q in order.quotes.all() if q.version < quote.version and q.sent_at]
+    return max(earlier, key=lambda q: q.version, default=None)
 
 
 def may_schedule(order) -> bool:
@@ -77,13 +86,17 @@ def order_list(request):
 @clients_only
 def order_page(request, pk):
     order = order_get_for_user(user=request.user, order_id=pk)
+    quote = _current_quote(order)
+    previous = _previous_sent_quote(order, quote)
     return render(
         request,
         "portals/client/order_page.html",
         {
             "order": order,
             "timeline": order_timeline(order, for_client=True),
-            "quote": _current_quote(order),
+            "quote": quote,
+            "previous_quote": previous,
+            "quote_changes": quote_line_changes(previous.lines, quote.lines) if previous else [],
             "transitions": order_available_transitions(order=order, user=request.user),
             "may_confirm_receipt": _may_confirm_receipt(order),
             "is_shipped": bool(order.delivery_status),

@@ -8,6 +8,7 @@ page sits below them all and imports no handler.
 from django.shortcuts import render
 from django.utils import timezone
 
+from orders.lifecycle import State
 from orders.models import Quote
 from orders.selectors import order_available_transitions
 from portals.access import user_may_change_orders
@@ -34,6 +35,7 @@ def order_page_response(request, order, **forms):
             "timeline": order_timeline(order),
             "quotes": quotes,
             "draft_quote": next((q for q in quotes if q.status == Quote.Status.DRAFT), None),
+            "revisable_quote": revisable_quote(order, quotes),
             "delivery_form": DeliveryForm(
                 initial={
                     "status": order.delivery_status,
@@ -48,6 +50,14 @@ def order_page_response(request, order, **forms):
             **order_money_forms(request, order, **forms),
         },
     )
+
+
+def revisable_quote(order, quotes):
+    """The version sent (or accepted) that may be revised into the next one, if any."""
+    current = next((q for q in quotes if q.status != Quote.Status.SUPERSEDED), None)
+    if order.state != State.QUOTE or current is None or current.status == Quote.Status.DRAFT:
+        return None
+    return current
 
 
 def quote_builder_form(order, quotes, bound=None):

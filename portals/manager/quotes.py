@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from core.form_errors import form_add_errors
 from orders.errors import OrderError, OrderValidationError
 from orders.selectors import order_get_for_user
-from orders.services import quote_price_draft, quote_send
+from orders.services import quote_price_draft, quote_revise, quote_send
 from portals.error_messages import report_order_error
 from portals.manager.money import money_staff
 from portals.manager.order_page import order_page_response
@@ -50,3 +50,21 @@ def order_price_quote(request, pk, quote_id):
             form, error.errors, rename=lambda field: field.replace("discounts.", "discount_")
         )
     return order_page_response(request, order, quote_form=form)
+
+
+@require_POST
+@login_required
+@money_staff
+def order_revise_quote(request, pk):
+    order = order_get_for_user(user=request.user, order_id=pk)
+    try:
+        draft = quote_revise(order=order, by=request.user)
+    except OrderError as refused:
+        report_order_error(request, refused)
+    else:
+        messages.success(
+            request,
+            _("Version %(version)s is a draft: change it and send it to the client.")
+            % {"version": draft.version},
+        )
+    return redirect("portals_manager:order_page", pk=pk)

@@ -36,6 +36,11 @@ urlpatterns = [
         name="order_send_quote",
     ),
     path(
+        "orders/<int:pk>/quotes/revise/",
+        quotes.order_revise_quote,
+        name="order_revise_quote",
+    ),
+    path(
         "orders/<int:pk>/quotes/<int:quote_id>/price/",
         quotes.order_price_quote,
         name="order_price_quote",

@@ -89,6 +89,8 @@ WRITES = [
     ("post", "/api/v1/orders/{order}/transitions/", {"transition": "start_quote"}),
     ("post", "/api/v1/orders/{order}/payments/", {"amount": "10.00"}),
     ("post", "/api/v1/orders/{order}/shipments/", {"carrier": "СДЭК"}),
+    ("post", "/api/v1/orders/{order}/quotes/revise/", {}),
+    ("post", "/api/v1/orders/{order}/quotes/{version}/accept/", {}),
     ("post", "/api/v1/webhooks/", {"url": "https://example.com/h", "events": ["order.*"]}),
     ("put", "/api/v1/webhooks/{webhook}/", {"url": "https://example.com/h", "events": ["order.*"]}),
     ("patch", "/api/v1/webhooks/{webhook}/", {"is_active": False}),
@@ -107,6 +109,7 @@ def test_a_read_scope_key_gets_403_on_every_write(read_api, catalog, method, pat
         item=catalog["chair"].pk,
         order=order.pk,
         webhook=webhook.pk,
+        version=1,
     )
     events_before = OrderEvent.objects.count()
 
