@@ -126,7 +126,9 @@ def test_the_card_costs_the_same_with_a_long_history(manager_client, manager):
         from django.test.utils import CaptureQueriesContext
 
         for number in range(saves):
-            customer_update(customer=customer, fields={"phone": f"+7 900 {number}"}, by=manager)
+            customer_update(
+                customer=customer, fields={"phone": f"+7 900 000-00-{number:02d}"}, by=manager
+            )
             contact = ContactFactory(customer=customer)
             contact.name = f"Контакт {number}"
             contact.save()

@@ -36,6 +36,7 @@ from orders.services import (
     quote_accept,
     quote_price_draft,
     quote_remind_awaiting,
+    quote_revise,
     quote_send,
     recurring_order_create,
     recurring_order_run,
@@ -87,7 +88,8 @@ def _record_every_fact() -> None:
         channel=Order.Channel.MANAGER,
     )
     order = order_transition(order=order, transition="start_quote", by=None)
-    quote = order.quotes.get(status=Quote.Status.DRAFT)
+    quote_send(quote=order.quotes.get(status=Quote.Status.DRAFT), by=None)
+    quote = quote_revise(order=order, by=None)
     quote_price_draft(quote=quote, pricing=QuotePricing(), by=None)
     quote_send(quote=quote, by=None)
     assert quote_remind_awaiting(quote_id=quote.pk)
