@@ -157,7 +157,9 @@ class ItemBriefSerializer(ApiModelSerializer):
 
 
 class OrderLineSerializer(ApiModelSerializer):
-    item = ItemBriefSerializer()
+    item = ItemBriefSerializer(
+        allow_null=True, help_text=_("Null for a position outside the catalog.")
+    )
     price = serializers.DecimalField(source="unit_price", **column_digits(OrderLine, "unit_price"))
     total = serializers.DecimalField(source="line_total", **column_digits(OrderLine, "line_total"))
     options = serializers.DictField(
@@ -199,6 +201,10 @@ class PaymentSerializer(ApiModelSerializer):
 
 
 class DeliverySerializer(serializers.Serializer):
+    method = serializers.ChoiceField(
+        source="delivery_method", choices=Order.DeliveryMethod.choices, allow_blank=True
+    )
+    address = serializers.CharField(source="delivery_address")
     status = serializers.ChoiceField(
         source="delivery_status", choices=DeliveryStatus.choices, allow_blank=True
     )
@@ -354,12 +360,27 @@ ORDER_AMOUNT_LIMIT = overflow_threshold(Order, "subtotal")
 
 
 def _line_gross(line: dict) -> Decimal:
-    """The line's amount before discount; `line["item"]` is the catalog item."""
+    """The line's amount before discount; `line["item"]` is the catalog item or None."""
     price = line["item"].price if line.get("price") is None else line["price"]
     return line_amount(line["quantity"], price)
 
 
+def _free_line_errors(line: dict) -> dict:
+    errors = {}
+    if not line.get("name", "").strip():
+        errors["name"] = [_("Name a position outside the catalog, or give its item.")]
+    if line.get("price") is None:
+        errors["price"] = [_("Give the price of a position outside the catalog.")]
+    if line.get("options"):
+        errors["options"] = [_("A position outside the catalog has no order form.")]
+    if not errors and _line_gross(line) >= LINE_AMOUNT_LIMIT:
+        errors["quantity"] = [_("Quantity times price is more than an order line can hold.")]
+    return errors
+
+
 def _line_errors(line: dict, item: Item | None) -> dict:
+    if line.get("item") is None:
+        return _free_line_errors(line)
     if item is None:
         return {"item": [_("No such item in the catalog.")]}
     if _line_gross({**line, "item": item}) >= LINE_AMOUNT_LIMIT:
@@ -368,7 +389,24 @@ def _line_errors(line: dict, item: Item | None) -> dict:
 
 
 class OrderLineInputSerializer(ApiSerializer):
-    item = ReferenceSerializer()
+    item = ReferenceSerializer(
+        required=False,
+        allow_null=True,
+        help_text=_("Left out for a position outside the catalog: then give name and price."),
+    )
+    name = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=255,
+        help_text=_("The name of a position outside the catalog."),
+    )
+    vat_rate = serializers.ChoiceField(
+        choices=Item.VatRate.choices,
+        required=False,
+        allow_null=True,
+        help_text=_("A position outside the catalog: its VAT rate (-1 without VAT)."),
+    )
     quantity = serializers.DecimalField(
         **column_digits(OrderLine, "quantity"), min_value=Decimal("0.001")
     )
@@ -415,6 +453,16 @@ class OrderCreateSerializer(ApiSerializer):
     service_place = serializers.CharField(
         required=False, default="", allow_blank=True, max_length=255
     )
+    delivery_method = serializers.ChoiceField(
+        choices=Order.DeliveryMethod.choices, required=False, default="", allow_blank=True
+    )
+    delivery_address = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=2000,
+        help_text=_("Required for a courier or a carrier."),
+    )
 
     def validate_customer(self, reference):
         customer = Customer.objects.filter(**_reference_filter(reference)).first()
@@ -424,9 +472,10 @@ class OrderCreateSerializer(ApiSerializer):
 
     def validate_lines(self, lines):
         """Find every line's item with two queries, whatever the number of lines."""
-        ids = [line["item"]["id"] for line in lines if "id" in line["item"]]
+        references = [line["item"] for line in lines if line.get("item") is not None]
+        ids = [reference["id"] for reference in references if "id" in reference]
         external_ids = [
-            line["item"]["external_id"] for line in lines if "external_id" in line["item"]
+            reference["external_id"] for reference in references if "external_id" in reference
         ]
         found = Item.objects.select_related("category")
         by_id = {item.pk: item for item in found.filter(pk__in=ids)} if ids else {}
@@ -437,12 +486,13 @@ class OrderCreateSerializer(ApiSerializer):
         )
         errors, resolved = [], []
         for line in lines:
-            reference = line["item"]
-            item = (
-                by_id.get(reference["id"])
-                if "id" in reference
-                else by_external_id.get(reference["external_id"])
-            )
+            reference = line.get("item")
+            if reference is None:
+                item = None
+            elif "id" in reference:
+                item = by_id.get(reference["id"])
+            else:
+                item = by_external_id.get(reference["external_id"])
             errors.append(_line_errors(line, item))
             resolved.append({**line, "item": item})
         if any(errors):
@@ -462,6 +512,8 @@ class OrderCreateSerializer(ApiSerializer):
                 unit_price=line.get("price"),
                 discount_percent=line["discount_percent"],
                 custom_values=line["options"],
+                name=line["name"] if line["item"] is None else "",
+                vat_rate=line.get("vat_rate"),
             )
             for line in data["lines"]
         ]

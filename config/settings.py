@@ -409,6 +409,7 @@ SPECTACULAR_SETTINGS = {
         "OrderStateEnum": "orders.lifecycle.State",
         "OrderActionEnum": "orders.actions.OrderAction",
         "DeliveryStatusEnum": "orders.lifecycle.DeliveryStatus",
+        "DeliveryMethodEnum": "orders.models.Order.DeliveryMethod",
         "PaymentTermsEnum": "orders.lifecycle.PaymentTerms",
         "PaymentMethodEnum": "orders.models.Payment.Method",
         "CustomerKindEnum": "customers.models.Customer.Kind",

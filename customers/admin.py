@@ -35,7 +35,7 @@ class CustomerAdmin(SimpleHistoryAdmin):
     inlines = (ContactInline, LedgerEntryInline)
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("kind", "name", "inn", "kpp", "manager", "discount_percent")}),
+        (None, {"fields": ("kind", "name", "inn", "kpp", "ogrn", "manager", "discount_percent")}),
         (_("Contacts"), {"fields": ("email", "phone", "address")}),
         (_("Integration"), {"fields": ("external_id",)}),
         (_("Notes"), {"fields": ("notes", "created_at", "updated_at")}),

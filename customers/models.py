@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
-from customers.validators import validate_inn, validate_kpp
+from customers.validators import validate_inn, validate_kpp, validate_ogrn
 
 
 def phone_search_forms(phone) -> tuple[str, ...]:
@@ -32,6 +32,13 @@ class Customer(models.Model):
     name = models.CharField(_("name"), max_length=255)
     inn = models.CharField(_("INN"), max_length=12, blank=True, validators=[validate_inn])
     kpp = models.CharField(_("KPP"), max_length=9, blank=True, validators=[validate_kpp])
+    ogrn = models.CharField(
+        _("OGRN"),
+        max_length=15,
+        blank=True,
+        validators=[validate_ogrn],
+        help_text=_("OGRN of a company (13 digits) or OGRNIP of an entrepreneur (15)."),
+    )
     email = models.EmailField(_("email"), blank=True)
     phone = PhoneNumberField(_("phone"), blank=True)
     address = models.TextField(_("address"), blank=True)
@@ -99,6 +106,10 @@ class Customer(models.Model):
             raise ValidationError({"kpp": _("A person has no KPP; leave it empty.")})
         if self.kind == self.Kind.COMPANY and self.inn and len(self.inn) != 10 and self.kpp:
             raise ValidationError({"inn": _("A company with a KPP has a 10-digit INN.")})
+        if self.kind == self.Kind.PERSON and len(self.ogrn) == 13:
+            raise ValidationError(
+                {"ogrn": _("A person has an OGRNIP of 15 digits, not a company's OGRN.")}
+            )
 
 
 class Contact(models.Model):

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from core.history import HistoryEntry, history_entries
+from core.phones import phone_to_e164
 from customers.models import Contact, Customer, LedgerEntry
 
 _ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -28,6 +29,42 @@ def customer_search(queryset: QuerySet[Customer], query: str) -> QuerySet[Custom
     for word in query.casefold().split():
         queryset = queryset.filter(search_text__contains=word)
     return queryset
+
+
+def customer_lookup(*, query: str, limit: int = 20) -> list[Customer]:
+    """Customers for a search-as-you-type box: by name, INN, email or phone (the customer's
+    or a contact's), at most `limit`, in two queries whatever the number of matches."""
+    query = query.strip()
+    if not query:
+        return []
+    by_contact = Contact.objects.filter(
+        Q(email__iexact=query)
+        | Q(phone__contains=query)
+        | Q(phone__contains=phone_to_e164(query))  # "8 912 345-67-89" finds +79123456789
+        | Q(name__icontains=query)
+    ).values("customer_id")
+    matches = customer_search(Customer.objects.all(), query) | Customer.objects.filter(
+        pk__in=by_contact
+    )
+    return list(matches.prefetch_related("contacts").order_by("name", "id")[:limit])
+
+
+def customer_find_duplicates(
+    *, inn: str = "", emails: list[str] | tuple = (), phones: list[str] | tuple = ()
+) -> list[Customer]:
+    """Customers who look like the one about to be created: the same INN, or an email or
+    phone that the customer or one of its contacts already has. One query."""
+    emails = [email.strip() for email in emails if email and email.strip()]
+    # Stored as E.164: "8 (912) 345-67-89" and "+7 912 345 67 89" are the same number.
+    phones = [phone_to_e164(str(phone)) for phone in phones if phone and str(phone).strip()]
+    condition = Q(pk__in=[])
+    if inn.strip():
+        condition |= Q(inn=inn.strip())
+    for email in emails:
+        condition |= Q(email__iexact=email) | Q(contacts__email__iexact=email)
+    if phones:
+        condition |= Q(phone__in=phones) | Q(contacts__phone__in=phones)
+    return list(Customer.objects.filter(condition).distinct().order_by("name", "id")[:10])
 
 
 def customer_balance(*, customer: Customer, account: str = LedgerEntry.Account.MONEY) -> Decimal:

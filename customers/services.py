@@ -3,7 +3,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from customers.models import Customer, LedgerEntry
+from customers.models import Contact, Customer, LedgerEntry
+
+# What a contact is given from input; the rest (user, primary) the service decides.
+CONTACT_FIELDS = ("name", "position", "email", "phone")
 
 
 def ledger_lock(*, customer: Customer) -> None:
@@ -74,9 +77,55 @@ def _customer_save(customer: Customer, fields: dict, by) -> Customer:
     return customer
 
 
-def customer_create(*, fields: dict, by=None) -> Customer:
-    """A new customer from `fields` (model field names); raises ValidationError naming fields."""
-    return _customer_save(Customer(), fields, by)
+def _stripped(value):
+    """Text without its outer spaces; a phone number (already parsed) as it is."""
+    return value.strip() if isinstance(value, str) else (value or "")
+
+
+def customer_create(*, fields: dict, contacts: list[dict] | tuple = (), by=None) -> Customer:
+    """A new customer from `fields` (model field names) with its `contacts` (dicts of
+    `CONTACT_FIELDS`; the first is the primary one), all in one transaction.
+
+    The customer's own email and phone, when not given, are the first contact's, so a
+    search by them finds the customer. Raises ValidationError naming every bad field,
+    a contact's as `contacts.<index>.<field>`; then nothing is saved.
+    """
+    fields = dict(fields)
+    if contacts:
+        for name in ("email", "phone"):
+            if not fields.get(name):
+                fields[name] = _stripped(contacts[0].get(name))
+    customer = Customer(**fields)
+    errors: dict[str, list[str]] = {}
+    try:
+        customer.full_clean()
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    prepared = []
+    for index, data in enumerate(contacts):
+        contact = Contact(
+            is_primary=index == 0,
+            **{name: _stripped(data.get(name)) for name in CONTACT_FIELDS},
+        )
+        try:
+            contact.full_clean(exclude=["customer"])
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors[f"contacts.{index}.{name}"] = messages
+        prepared.append(contact)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if by is not None:  # else the history names the request's user, if any
+            customer._history_user = by
+        customer.save()
+        for contact in prepared:
+            # One by one, not in bulk: each contact's history starts with its creation.
+            contact.customer = customer
+            if by is not None:
+                contact._history_user = by
+            contact.save()
+    return customer
 
 
 def customer_update(*, customer: Customer, fields: dict, by=None) -> Customer:

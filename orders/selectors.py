@@ -30,14 +30,20 @@ def order_list_for_user(*, user) -> QuerySet[Order]:
 
 def order_get_for_user(*, user, order_id) -> Order:
     """One order with its lines, events and quotes; 404 when it is not the user's to see."""
-    queryset = order_list_for_user(user=user).prefetch_related(
-        Prefetch("lines", queryset=OrderLine.objects.select_related("item").order_by("position")),
-        Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("id")),
-        "quotes",
-        "payments",
-        "refunds",
-        "invoices",
-        "documents",
+    queryset = (
+        order_list_for_user(user=user)
+        .select_related("related_order")
+        .prefetch_related(
+            Prefetch(
+                "lines", queryset=OrderLine.objects.select_related("item").order_by("position")
+            ),
+            Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("id")),
+            "quotes",
+            "payments",
+            "refunds",
+            "invoices",
+            "documents",
+        )
     )
     try:
         return queryset.get(pk=order_id)

@@ -41,6 +41,15 @@ class Order(OrderLifecycle):
         PORTAL = "portal", _("Client portal")
         MANAGER = "manager", _("Manager")
         API = "api", _("API")
+        PHONE = "phone", _("Phone")
+        EMAIL = "email", _("Email")
+        VISIT = "visit", _("Visit")
+
+    class DeliveryMethod(models.TextChoices):
+        PICKUP = "pickup", _("Pickup")
+        COURIER = "courier", _("Courier")
+        CARRIER = "carrier", _("Carrier")
+        NONE = "none", _("No delivery")
 
     class Priority(models.TextChoices):
         LOW = "low", _("Low")
@@ -123,6 +132,10 @@ class Order(OrderLifecycle):
     comment = models.TextField(_("comment"), blank=True)
     service_date = models.DateField(_("service date"), null=True, blank=True)
     service_place = models.CharField(_("service place"), max_length=255, blank=True)
+    delivery_method = models.CharField(
+        _("delivery method"), max_length=16, choices=DeliveryMethod.choices, blank=True
+    )
+    delivery_address = models.TextField(_("delivery address"), blank=True)
     delivery_status = models.CharField(
         _("delivery status"), max_length=20, choices=DeliveryStatus.choices, blank=True
     )
@@ -233,7 +246,13 @@ class OrderLine(models.Model):
     )
     position = models.PositiveIntegerField(_("position"))
     item = models.ForeignKey(
-        "catalog.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="order_lines"
+        "catalog.Item",
+        verbose_name=_("item"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_lines",
+        help_text=_("Empty for a position outside the catalog, known by its name."),
     )
     name = models.CharField(_("name"), max_length=255, help_text=_("The item's name when ordered."))
     quantity = models.DecimalField(
@@ -273,6 +292,10 @@ class OrderLine(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(quantity__gt=0), name="order_line_quantity_positive"
+            ),
+            # A position outside the catalog is known only by its name.
+            models.CheckConstraint(
+                condition=Q(item__isnull=False) | ~Q(name=""), name="order_line_item_or_name"
             ),
         ]
 

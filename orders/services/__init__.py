@@ -14,6 +14,7 @@ from orders.services.lifecycle import (
     order_amend,
     order_assign_manager,
     order_create,
+    order_details_update,
     order_transition,
 )
 from orders.services.lines import LineInput
@@ -56,6 +57,7 @@ __all__ = [
     "order_amend",
     "order_assign_manager",
     "order_create",
+    "order_details_update",
     "order_payment_remind",
     "order_repeat",
     "order_service_remind",

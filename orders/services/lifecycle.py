@@ -19,7 +19,7 @@ from orders.errors import (
     OrderTransitionError,
     OrderValidationError,
 )
-from orders.lifecycle import DeliveryStatus, OrderKind, State, initial_state_for
+from orders.lifecycle import DeliveryStatus, OrderKind, PaymentTerms, State, initial_state_for
 from orders.models import BusinessCalendar, Order, RecurringOrder
 from orders.numbering import order_number_next
 from orders.services.core import _bump, _lock, _may_process, _record_event
@@ -35,6 +35,21 @@ from orders.signals import stage_entered, stage_left
 from orders.workflows import workflow_for
 
 logger = logging.getLogger(__name__)
+
+# A finished order's details are history: closing documents were printed from them.
+DETAILS_FROZEN_STATES = (State.CLOSED, State.CANCELLED)
+# Delivery methods that take the goods somewhere: they need an address.
+ADDRESSED_DELIVERY = (Order.DeliveryMethod.COURIER, Order.DeliveryMethod.CARRIER)
+# The order's own data that `order_details_update` edits, as the manager sees it.
+DETAILS_FIELDS = (
+    "comment",
+    "delivery_method",
+    "delivery_address",
+    "service_date",
+    "service_place",
+    "channel",
+    "related_order",
+)
 
 
 def order_create(
@@ -56,21 +71,36 @@ def order_create(
     recurring: tuple[RecurringOrder, datetime] | None = None,
     subject: str = "",
     related_order: Order | None = None,
+    delivery_method: str = "",
+    delivery_address: str = "",
 ) -> Order:
     """Create an order in its first state with its lines, a number, a `created` event and an
     outbox row. `by` is staff who process orders, a client user of `customer`, or None
     (the system). Raises `OrderPermissionError`, or `OrderValidationError` naming every
-    bad field; then nothing is saved."""
+    bad field (lines and order fields together); then nothing is saved."""
     if kind not in OrderKind.values:
         raise OrderValidationError({"kind": [_("Unknown order kind.")]})
     if not _may_place_order(customer, by):
         raise OrderPermissionError()
+    errors = _details_errors(
+        delivery_method=delivery_method,
+        delivery_address=delivery_address,
+        channel=channel,
+        payment_terms=payment_terms,
+    )
     if contact is not None and contact.customer_id != customer.pk:
-        raise OrderValidationError({"contact": [_("This contact belongs to another customer.")]})
+        errors["contact"] = [_("This contact belongs to another customer.")]
     if related_order is not None and related_order.customer_id != customer.pk:
-        raise OrderValidationError({"related_order": [_("Choose one of the customer's orders.")]})
-    prepared = _prepare_lines(lines, kind=kind)
-    workflow = workflow_for(kind=kind, customer=customer, items=[line.item for line in prepared])
+        errors["related_order"] = [_("Choose one of the customer's orders.")]
+    try:
+        prepared = _prepare_lines(lines, kind=kind)
+    except OrderValidationError as error:
+        raise OrderValidationError({**errors, **error.errors}) from error
+    if errors:
+        raise OrderValidationError(errors)
+    workflow = workflow_for(
+        kind=kind, customer=customer, items=[line.item for line in prepared if line.item]
+    )
     with transaction.atomic():
         now = timezone.now()
         order = Order(
@@ -92,6 +122,8 @@ def order_create(
             related_order=related_order,
             service_date=service_date,
             service_place=service_place,
+            delivery_method=delivery_method,
+            delivery_address=delivery_address.strip(),
             priority=priority,
             recurring_schedule=recurring[0] if recurring else None,
             recurring_run_at=recurring[1] if recurring else None,
@@ -118,6 +150,26 @@ def order_create(
         # The first stage is entered here, not through a transition: its hooks run too.
         stage_entered.send(sender=Order, order=order, event=event)
     return order
+
+
+def _details_errors(
+    *,
+    delivery_method: str,
+    delivery_address: str,
+    channel: str | None = None,
+    payment_terms: str | None = None,
+) -> dict[str, list[str]]:
+    """What is wrong with an order's own data: unknown choices, a delivery without address."""
+    errors: dict[str, list[str]] = {}
+    if delivery_method and delivery_method not in Order.DeliveryMethod.values:
+        errors["delivery_method"] = [_("Unknown delivery method.")]
+    elif delivery_method in ADDRESSED_DELIVERY and not delivery_address.strip():
+        errors["delivery_address"] = [_("Give the delivery address for a courier or a carrier.")]
+    if channel is not None and channel not in Order.Channel.values:
+        errors["channel"] = [_("Unknown channel.")]
+    if payment_terms and payment_terms not in PaymentTerms.values:
+        errors["payment_terms"] = [_("Unknown payment terms.")]
+    return errors
 
 
 def _may_place_order(customer, by) -> bool:
@@ -345,3 +397,72 @@ def order_assign_manager(*, order: Order, manager, by) -> Order:
             },
         )
     return locked
+
+
+def order_details_update(*, order: Order, by, changes: dict, note: str = "") -> Order:
+    """Change the order's own data (`DETAILS_FIELDS`: comment, delivery method and address,
+    service date and place, channel, related order) on behalf of staff who process orders.
+
+    Locks the order; refused at a closed or cancelled state (`OrderTransitionError`), for
+    other users (`OrderPermissionError`) and for bad values (`OrderValidationError` naming
+    the fields). Writes a `details_updated` event with each changed field's old and new
+    value, and its outbox row; with nothing changed, writes nothing.
+    """
+    unknown = sorted(set(changes) - set(DETAILS_FIELDS))
+    if unknown:
+        raise OrderValidationError(
+            {name: [_("This field cannot be changed here.")] for name in unknown}
+        )
+    with transaction.atomic():
+        locked = _lock(order)
+        if not _may_process(locked, by):
+            raise OrderPermissionError()
+        if locked.state in DETAILS_FROZEN_STATES:
+            raise OrderTransitionError(
+                _("The details of an order in “%(state)s” cannot be changed.")
+                % {"state": locked.get_state_display()}
+            )
+        merged = {name: changes.get(name, getattr(locked, name)) for name in DETAILS_FIELDS}
+        errors = _details_errors(
+            delivery_method=merged["delivery_method"] or "",
+            delivery_address=merged["delivery_address"] or "",
+            channel=merged["channel"],
+        )
+        related = merged["related_order"]
+        if related is not None and (
+            related.customer_id != locked.customer_id or related.pk == locked.pk
+        ):
+            errors["related_order"] = [_("Choose another order of the same customer.")]
+        if errors:
+            raise OrderValidationError(errors)
+        changed = {}
+        for name, value in changes.items():
+            if isinstance(value, str):
+                value = value.strip()
+            if getattr(locked, name) != value:
+                changed[name] = {
+                    "old": _payload_value(getattr(locked, name)),
+                    "new": _payload_value(value),
+                }
+                setattr(locked, name, value)
+        if not changed:
+            return locked
+        _bump(locked, fields=list(changed))
+        _record_event(
+            locked,
+            action=OrderAction.DETAILS_UPDATED,
+            by=by,
+            from_state=locked.state,
+            to_state=locked.state,
+            note=note,
+            payload={"changes": changed},
+        )
+    return locked
+
+
+def _payload_value(value):
+    if isinstance(value, Order):
+        return value.number
+    if isinstance(value, date):
+        return value.isoformat()
+    return value if value is not None else ""

@@ -14,24 +14,36 @@ from orders.errors import OrderValidationError
 from orders.lifecycle import OrderKind
 from orders.models import Order, OrderLine
 
+# A position outside the catalog: the catalog's default unit and VAT rate unless given.
+FREE_LINE_UNIT = Item._meta.get_field("unit").default
+FREE_LINE_VAT_RATE = Item._meta.get_field("vat_rate").default
+
 
 @dataclass
 class LineInput:
-    item: Item | int | str
+    """One line to order: a catalog `item`, or with `item` None a free position known by
+    its `name`, with its own `unit_price` and `vat_rate` (catalog lines take the item's)."""
+
+    item: Item | int | str | None
     quantity: Decimal | int | str
     unit_price: Decimal | str | None = None
     discount_percent: Decimal | str = Decimal("0")
     custom_values: dict = field(default_factory=dict)
+    name: str = ""
+    vat_rate: int | str | None = None
 
 
 @dataclass
 class _PreparedLine:
-    item: Item
+    item: Item | None
     quantity: Decimal
     unit_price: Decimal
     discount_percent: Decimal
     custom_values: dict
     custom_labels: dict
+    name: str = ""
+    unit: str = ""
+    vat_rate: int = 0
 
     @property
     def total(self) -> Decimal:
@@ -74,6 +86,11 @@ def _prepare_lines(lines: list[LineInput], *, kind: str) -> list[_PreparedLine]:
         raise OrderValidationError({"lines": [_("Add at least one item to the order.")]})
     for index, line in enumerate(lines):
         prefix = f"lines.{index}"
+        if line.item is None or line.item == "":
+            free = _prepare_free_line(line, errors=errors, prefix=prefix)
+            if free is not None:
+                prepared.append(free)
+            continue
         item = _resolve_item(line.item)
         if item is None:
             errors[f"{prefix}.item"] = [_("No such item in the catalog.")]
@@ -105,17 +122,79 @@ def _prepare_lines(lines: list[LineInput], *, kind: str) -> list[_PreparedLine]:
         if quantity is None or unit_price is None or discount is None or custom_values is None:
             continue
         labels = {field.name: field.label for field in fields if field.name in custom_values}
-        prepared.append(_PreparedLine(item, quantity, unit_price, discount, custom_values, labels))
+        prepared.append(
+            _PreparedLine(
+                item,
+                quantity,
+                unit_price,
+                discount,
+                custom_values,
+                labels,
+                name=item.name,
+                unit=item.unit,
+                vat_rate=item.vat_rate,
+            )
+        )
     if errors:
         raise OrderValidationError(errors)
     return prepared
+
+
+def _prepare_free_line(line: LineInput, *, errors: dict, prefix: str) -> _PreparedLine | None:
+    """A position outside the catalog: a name, a quantity, a price; no order form."""
+    name = (line.name or "").strip()
+    if not name:
+        errors[f"{prefix}.name"] = [_("Name the position, or choose an item from the catalog.")]
+    elif len(name) > OrderLine._meta.get_field("name").max_length:
+        errors[f"{prefix}.name"] = [_("The name is too long.")]
+    quantity = _decimal(
+        line.quantity, errors=errors, key=f"{prefix}.quantity", minimum=Decimal("0.001")
+    )
+    unit_price = None
+    if line.unit_price is None or line.unit_price == "":
+        errors[f"{prefix}.unit_price"] = [_("Give the price of a position outside the catalog.")]
+    else:
+        unit_price = _decimal(line.unit_price, errors=errors, key=f"{prefix}.unit_price", minimum=0)
+    discount = _decimal(
+        line.discount_percent,
+        errors=errors,
+        key=f"{prefix}.discount_percent",
+        minimum=0,
+        maximum=100,
+    )
+    vat_rate = FREE_LINE_VAT_RATE
+    if line.vat_rate not in (None, ""):
+        try:
+            vat_rate = int(line.vat_rate)
+        except (TypeError, ValueError):
+            vat_rate = None
+        if vat_rate not in Item.VatRate.values:
+            errors[f"{prefix}.vat_rate"] = [_("Unknown VAT rate.")]
+            vat_rate = None
+    if line.custom_values:
+        errors[f"{prefix}.custom_values"] = [_("A position outside the catalog has no order form.")]
+    if not name or quantity is None or unit_price is None or discount is None or vat_rate is None:
+        return None
+    if f"{prefix}.name" in errors or f"{prefix}.custom_values" in errors:
+        return None
+    return _PreparedLine(
+        None,
+        quantity,
+        unit_price,
+        discount,
+        {},
+        {},
+        name=name,
+        unit=FREE_LINE_UNIT,
+        vat_rate=vat_rate,
+    )
 
 
 def _apply_totals(order: Order, prepared: list[_PreparedLine]) -> None:
     """Totals come from the lines; prices include VAT, as Russian retail prices do."""
     _set_totals(
         order,
-        [(line.gross, line.total, line.item.vat_rate) for line in prepared],
+        [(line.gross, line.total, line.vat_rate) for line in prepared],
     )
 
 
@@ -138,17 +217,38 @@ def _write_lines(order: Order, prepared: list[_PreparedLine]) -> None:
             order=order,
             position=position,
             item=line.item,
-            name=line.item.name,
+            name=line.name,
             quantity=line.quantity,
-            unit=line.item.unit,
+            unit=line.unit,
             unit_price=line.unit_price,
             discount_percent=line.discount_percent,
-            vat_rate=line.item.vat_rate,
+            vat_rate=line.vat_rate,
             line_total=line.total,
             custom_values=line.custom_values,
             custom_labels=line.custom_labels,
         )
         for position, line in enumerate(prepared, start=1)
+    )
+
+
+def line_input_from(line: OrderLine, *, keep_discount: bool = False) -> LineInput:
+    """A stored line as input for a new order: the item at today's price, or a free
+    position as it was priced (it has no price of its own to go back to)."""
+    discount = line.discount_percent if keep_discount else Decimal("0")
+    if line.item_id is None:
+        return LineInput(
+            item=None,
+            name=line.name,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            vat_rate=line.vat_rate,
+            discount_percent=discount,
+        )
+    return LineInput(
+        item=line.item,
+        quantity=line.quantity,
+        discount_percent=discount,
+        custom_values=line.custom_values,
     )
 
 

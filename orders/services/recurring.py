@@ -14,7 +14,7 @@ from orders.lifecycle import OrderKind
 from orders.models import Order, RecurringOrder
 from orders.services.core import SWEEP_BATCH, _may_process, _record_event
 from orders.services.lifecycle import order_create
-from orders.services.lines import LineInput
+from orders.services.lines import line_input_from
 
 _PERIODS = {
     RecurringOrder.Period.WEEKLY: relativedelta(weeks=1),
@@ -82,7 +82,7 @@ def order_repeat(*, order: Order, by) -> Order:
     if not (_may_process(order, by) or client):
         raise OrderPermissionError()
     lines = list(order.lines.select_related("item__category").order_by("position"))
-    withdrawn = [line.item.name for line in lines if not line.item.is_active]
+    withdrawn = [line.item.name for line in lines if line.item and not line.item.is_active]
     if withdrawn:
         raise OrderValidationError(
             {"lines": [_("No longer sold: %(items)s.") % {"items": ", ".join(withdrawn)}]}
@@ -91,10 +91,7 @@ def order_repeat(*, order: Order, by) -> Order:
         customer=order.customer,
         contact=by.contact if client else order.contact,
         kind=order.kind,
-        lines=[
-            LineInput(item=line.item, quantity=line.quantity, custom_values=line.custom_values)
-            for line in lines
-        ],
+        lines=[line_input_from(line) for line in lines],
         by=by,
         channel=Order.Channel.PORTAL if client else Order.Channel.MANAGER,
         comment=_("Repeat of order %(number)s") % {"number": order.number},
@@ -121,12 +118,7 @@ def recurring_order_run(*, schedule_id: int, now: datetime | None = None) -> Ord
         run_at = schedule.next_run_at
         source = schedule.source_order
         lines = [
-            LineInput(
-                item=line.item,
-                quantity=line.quantity,
-                discount_percent=line.discount_percent,
-                custom_values=line.custom_values,
-            )
+            line_input_from(line, keep_discount=True)
             for line in source.lines.select_related("item__category")
         ]
         schedule.next_run_at = run_at + _PERIODS[schedule.period]

@@ -13,6 +13,7 @@ from orders.models import Quote
 from orders.selectors import order_available_transitions
 from portals.access import user_may_change_orders
 from portals.manager.forms import ContractSignedForm, DeliveryForm
+from portals.manager.intake_forms import OrderDetailsForm
 from portals.manager.money_forms import InvoiceForm, PaymentForm, RefundForm
 from portals.manager.quote_forms import QuoteBuilderForm
 from portals.manager.task_forms import OrderTaskForm
@@ -44,6 +45,7 @@ def order_page_response(request, order, **forms):
                     "expected_date": order.expected_delivery_date,
                 }
             ),
+            "details_form": order_details_form(order, forms.pop("details_form", None)),
             "quote_form": quote_builder_form(order, quotes, forms.pop("quote_form", None)),
             "contract_form": forms.pop("contract_form", None) or ContractSignedForm(),
             **order_tasks_context(order, request.user, forms.pop("task_form", None)),
@@ -58,6 +60,23 @@ def revisable_quote(order, quotes):
     if order.state != State.QUOTE or current is None or current.status == Quote.Status.DRAFT:
         return None
     return current
+
+
+def order_details_form(order, bound=None):
+    """The "edit details" form, filled with what the order has now."""
+    return bound or OrderDetailsForm(
+        order=order,
+        prefix="details",
+        initial={
+            "channel": order.channel,
+            "delivery_method": order.delivery_method,
+            "delivery_address": order.delivery_address,
+            "service_date": order.service_date,
+            "service_place": order.service_place,
+            "related_order": order.related_order_id,
+            "comment": order.comment,
+        },
+    )
 
 
 def quote_builder_form(order, quotes, bound=None):

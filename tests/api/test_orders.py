@@ -460,6 +460,8 @@ def test_a_shipment_update_records_carrier_tracking_date_and_status(manager_api)
 
     assert response.status_code == 200, response.json()
     assert response.json()["delivery"] == {
+        "method": "",
+        "address": "",
         "status": "in_transit",
         "carrier": "СДЭК",
         "tracking_number": "1234567890",

@@ -197,8 +197,9 @@ def test_the_order_pages_cost_the_same_with_many_payments(
             number=f"X-{number}", order=order, kind="final", amount=10, due_date="2030-01-01"
         )
 
-    # One more on the manager's page than on the client's: the tasks panel.
-    with django_assert_max_num_queries(17):
+    # Two more on the manager's page than on the client's: the tasks panel, and the
+    # customer's other orders the details form offers as the related order.
+    with django_assert_max_num_queries(18):
         assert manager_client.get(f"/manager/orders/{order.pk}/").status_code == 200
     client.force_login(client_contact.user)
     with django_assert_max_num_queries(16):

@@ -27,6 +27,7 @@ from orders.services import (
     invoice_issue,
     order_assign_manager,
     order_create,
+    order_details_update,
     order_payment_remind,
     order_service_remind,
     order_sla_escalate,
@@ -110,6 +111,7 @@ def _record_every_fact() -> None:
     recurring_order_stop(schedule=schedule, by=None)
 
     delivery_update(order=OrderFactory(state=State.DELIVERY), by=None, carrier="СДЭК")
+    order_details_update(order=OrderFactory(), by=None, changes={"comment": "Позвонить заранее"})
     assert order_service_remind(order_id=OrderFactory(state=State.SERVICE).pk)
     entered = timezone.now() - timedelta(hours=5)
     overdue = OrderFactory(
