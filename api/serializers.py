@@ -605,6 +605,24 @@ class PaymentInputSerializer(ApiSerializer):
     method = serializers.ChoiceField(choices=Payment.Method.choices, default="bank_transfer")
 
 
+class PaymentRecordedSerializer(PaymentSerializer):
+    """A payment as the payments endpoint answers: with what became of it."""
+
+    advance = serializers.BooleanField(
+        source="is_advance",
+        help_text=_(
+            "True when the order had not reached its payment stage: the payment is recorded "
+            "all the same and kept as an advance for this order."
+        ),
+    )
+    detail = serializers.CharField(
+        help_text=_("What became of an advance, for people; empty for other payments.")
+    )
+
+    class Meta(PaymentSerializer.Meta):
+        fields = [*PaymentSerializer.Meta.fields, "advance", "detail"]
+
+
 class ShipmentInputSerializer(ApiSerializer):
     status = serializers.ChoiceField(choices=DeliveryStatus.choices, required=False)
     carrier = serializers.CharField(max_length=100, required=False, allow_blank=True)

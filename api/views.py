@@ -47,6 +47,7 @@ from catalog.services import attribute_upsert, item_create, item_update, item_up
 from customers.models import Customer
 from customers.services import customer_create, customer_update, customer_upsert
 from orders.errors import OrderValidationError
+from orders.ledger import advance_detail
 from orders.models import Order, Quote
 from orders.selectors import order_available_transitions, order_get_for_user, order_list_for_user
 from orders.services import (
@@ -515,10 +516,14 @@ class OrderViewSet(ApiViewMixin, viewsets.GenericViewSet):
             "same `reference` (nothing is recorded twice). Accepted in any state; an order "
             "waiting at `payment` whose terms this meets moves on at once (prepaid: to "
             "`production`, post-paid: to `closed`), and an overpayment is credited to the "
-            "customer's balance."
+            "customer's balance. A payment for an order that has not reached its payment "
+            "stage is recorded too, as an advance: `advance` is true and `detail` says what "
+            "became of the money."
         ),
         request=api.PaymentInputSerializer,
-        responses=responses({200: api.PaymentSerializer, 201: api.PaymentSerializer}, 404, 422),
+        responses=responses(
+            {200: api.PaymentRecordedSerializer, 201: api.PaymentRecordedSerializer}, 404, 422
+        ),
     )
     @action(detail=True, methods=["post"])
     def payments(self, request, pk=None):
@@ -535,8 +540,9 @@ class OrderViewSet(ApiViewMixin, viewsets.GenericViewSet):
             paid_at=data.get("paid_at"),
             method=data["method"],
         )
+        payment.detail = advance_detail(order, payment.overpayment) if payment.is_advance else ""
         return Response(
-            api.PaymentSerializer(payment).data,
+            api.PaymentRecordedSerializer(payment).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 

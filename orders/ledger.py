@@ -12,6 +12,7 @@ customer's ledger lock (`customers.services.ledger_lock`), always in that order.
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from customers.models import LedgerEntry
@@ -97,6 +98,21 @@ def post_payment(order: Order, payment: Payment, *, owed_before: Decimal, by) ->
             by=by,
         )
     return payment.amount - applied
+
+
+def advance_detail(order: Order, overpayment: Decimal) -> str:
+    """What became of a payment received before the payment stage, as `post_payment` and
+    `rebalance_after_total_change` book it: the payment belongs to the order; what it pays
+    beyond the order's total so far is the customer's credit until the total grows."""
+    text = _("Recorded as an advance for order %(number)s: it counts towards its total.") % {
+        "number": order.number
+    }
+    if overpayment > 0:
+        text += " " + _(
+            "%(amount)s of it is more than the order costs now: it shows on the customer's "
+            "balance and goes to the order when its total is set or grows."
+        ) % {"amount": number_format(overpayment, 2, force_grouping=True)}
+    return text
 
 
 def post_refund(order: Order, refund: Refund, *, overpaid_before: Decimal, by) -> None:

@@ -70,6 +70,49 @@ def initial_state_for(kind: str) -> str:
     return State.NEW if kind == OrderKind.SUPPORT else State.REQUEST
 
 
+def stage_path(
+    kind: str,
+    payment_terms: str,
+    *,
+    uses_quote: bool = True,
+    uses_contract: bool = True,
+    uses_delivery: bool = True,
+    uses_service: bool = True,
+) -> list[str]:
+    """The stages a typical order goes through, in order: prepaid orders are paid before
+    production, post-paid ones after delivery. Support tickets have a flow of their own."""
+    if kind == OrderKind.SUPPORT:
+        return [State.NEW, State.IN_PROGRESS, State.WAITING_CLIENT, State.RESOLVED, State.CLOSED]
+    path = [State.REQUEST]
+    if uses_quote:
+        path.append(State.QUOTE)
+    if uses_contract:
+        path.append(State.CONTRACT)
+    delivery = [State.DELIVERY] if uses_delivery else []
+    if payment_terms == PaymentTerms.PREPAY:
+        path += [State.PAYMENT, State.PRODUCTION, *delivery]
+    else:
+        path += [State.PRODUCTION, *delivery, State.PAYMENT]
+    path.append(State.CLOSED)
+    if uses_service:
+        path.append(State.SERVICE)
+    return path
+
+
+def is_before_payment_stage(order) -> bool:
+    """Whether the order has not yet reached the stage where payment is asked.
+
+    Read on the full path of the order's own payment terms: a workflow's optional stages
+    (quote, contract, delivery) never change the order of the others, and an order may be
+    at a stage its workflow skips (amended back to `quote`). Support tickets, cancelled
+    orders and orders past payment are not before it.
+    """
+    path = stage_path(order.kind, order.payment_terms)
+    if State.PAYMENT not in path or order.state not in path:
+        return False
+    return path.index(order.state) < path.index(State.PAYMENT)
+
+
 # Conditions: plain predicates on the order; `message` says why one failed.
 
 

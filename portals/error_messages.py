@@ -5,7 +5,11 @@ from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
 
-FIELD_LABELS = {"reason": gettext_lazy("Reason"), "manager": gettext_lazy("Manager")}
+FIELD_LABELS = {
+    "reason": gettext_lazy("Reason"),
+    "manager": gettext_lazy("Manager"),
+    "expected_date": gettext_lazy("Expected delivery"),
+}
 
 
 def order_error_texts(error: DomainError) -> list[str]:

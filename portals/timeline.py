@@ -16,6 +16,8 @@ from orders.lifecycle import DeliveryStatus, State
 from orders.models import Order, OrderEvent
 
 OTHER_ACTION_LABEL = _("Order updated")
+# A payment received before the order's payment stage (its event says `"advance": true`).
+ADVANCE_PAYMENT_LABEL = _("Advance payment received")
 MONEY_ACTIONS = {
     OrderAction.PAYMENT_RECORDED,
     OrderAction.PAYMENT_REFUNDED,
@@ -72,12 +74,18 @@ def _detail(event: OrderEvent) -> str:
     return ""
 
 
+def event_label(event: OrderEvent) -> str:
+    if event.action == OrderAction.PAYMENT_RECORDED and (event.payload or {}).get("advance"):
+        return str(ADVANCE_PAYMENT_LABEL)
+    return action_label(event.action)
+
+
 def timeline_entry(event: OrderEvent) -> TimelineEntry:
     moved = event.to_state and event.from_state != event.to_state
     return TimelineEntry(
         when=event.created_at,
         action=event.action,
-        title=action_label(event.action),
+        title=event_label(event),
         from_state=state_label(event.from_state) if moved and event.from_state else "",
         to_state=state_label(event.to_state) if moved else "",
         detail=str(_detail(event)),

@@ -56,12 +56,24 @@ def _notify_assigned(task: Task, *, by) -> None:
     )
 
 
+def _is_past(due_at) -> bool:
+    # The current minute still counts: the form's picker has no seconds.
+    return due_at < timezone.now().replace(second=0, microsecond=0)
+
+
+def _due_in_past_message(due_at) -> str:
+    return _("The due time %(due)s has passed; choose a later time.") % {
+        "due": timezone.localtime(due_at).strftime("%d.%m.%Y %H:%M")
+    }
+
+
 def task_create(
     *, title: str, due_at, by, description: str = "", assignee=None, role: str = "", order=None
 ) -> Task:
     """Create a task by hand. `by` must process orders (None: the system). Without an
     assignee or a role the task is `by`'s own. `order`, when given, is one `by` may see
-    (the caller read it through the order selectors). Raises `TaskPermissionError`, or
+    (the caller read it through the order selectors). The due time may not have passed
+    (a task made by hand is work still to do). Raises `TaskPermissionError`, or
     `TaskValidationError` naming every bad field, and then writes nothing."""
     if by is not None and not by.has_perm(CREATE_TASK):
         raise TaskPermissionError()
@@ -71,6 +83,8 @@ def task_create(
         errors["title"] = [_("Give the task a title.")]
     if due_at is None:
         errors["due_at"] = [_("Say when the task is due.")]
+    elif _is_past(due_at):
+        errors["due_at"] = [_due_in_past_message(due_at)]
     _validate_assignment(assignee=assignee, role=role, errors=errors)
     if errors:
         raise TaskValidationError(errors)

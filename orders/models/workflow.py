@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from orders.lifecycle import OrderKind, PaymentTerms
+from orders.lifecycle import OrderKind, PaymentTerms, stage_path
 
 
 class Workflow(models.Model):
@@ -103,19 +103,14 @@ class Workflow(models.Model):
     @property
     def stages(self) -> list[str]:
         """The path of a typical order of this workflow, for display."""
-        path = ["request"]
-        if self.kind == OrderKind.SUPPORT:
-            return ["new", "in_progress", "waiting_client", "resolved", "closed"]
-        if self.uses_quote:
-            path.append("quote")
-        if self.uses_contract:
-            path.append("contract")
-        delivery = ["delivery"] if self.uses_delivery else []
-        if self.payment_terms == PaymentTerms.PREPAY:
-            path += ["payment", "production", *delivery]
-        else:
-            path += ["production", *delivery, "payment"]
-        path.append("closed")
-        if self.uses_service:
-            path.append("service")
-        return path
+        return [
+            str(stage)
+            for stage in stage_path(
+                self.kind,
+                self.payment_terms,
+                uses_quote=self.uses_quote,
+                uses_contract=self.uses_contract,
+                uses_delivery=self.uses_delivery,
+                uses_service=self.uses_service,
+            )
+        ]

@@ -4,6 +4,10 @@ the event with its outbox row, and who may process orders.
 The package's writing modules import this one; it imports none of them.
 """
 
+from datetime import date
+
+from django.utils import timezone
+
 from notifications.outbox import outbox_write
 from orders.actions import OrderAction
 from orders.errors import OrderConflictError
@@ -67,3 +71,14 @@ def _record_event(order, *, action, by, from_state="", to_state="", note="", pay
 
 def _may_process(order: Order, by) -> bool:
     return by is None or by.has_perm("orders.process_order")
+
+
+def _past_date_refused(field: str, value: date | None, message: str) -> dict[str, list[str]]:
+    """`{field: [message]}` when a date a person sets is before today (local), else `{}`.
+
+    `message` names the field and takes `%(date)s`. Only dates being set are checked: one
+    left as it was may have passed meanwhile (a late delivery) and stays allowed.
+    """
+    if value is None or value >= timezone.localdate():
+        return {}
+    return {field: [message % {"date": value.strftime("%d.%m.%Y")}]}

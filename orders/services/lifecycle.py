@@ -22,7 +22,13 @@ from orders.errors import (
 from orders.lifecycle import DeliveryStatus, OrderKind, PaymentTerms, State, initial_state_for
 from orders.models import BusinessCalendar, Order, RecurringOrder
 from orders.numbering import order_number_next
-from orders.services.core import _bump, _lock, _may_process, _record_event
+from orders.services.core import (
+    _bump,
+    _lock,
+    _may_process,
+    _past_date_refused,
+    _record_event,
+)
 from orders.services.lines import (
     LineInput,
     _apply_totals,
@@ -76,8 +82,9 @@ def order_create(
 ) -> Order:
     """Create an order in its first state with its lines, a number, a `created` event and an
     outbox row. `by` is staff who process orders, a client user of `customer`, or None
-    (the system). Raises `OrderPermissionError`, or `OrderValidationError` naming every
-    bad field (lines and order fields together); then nothing is saved."""
+    (the system). A person's order may not have its `service_date` before today unless it
+    carries an `external_id`. Raises `OrderPermissionError`, or `OrderValidationError`
+    naming every bad field (lines and order fields together); then nothing is saved."""
     if kind not in OrderKind.values:
         raise OrderValidationError({"kind": [_("Unknown order kind.")]})
     if not _may_place_order(customer, by):
@@ -92,6 +99,17 @@ def order_create(
         errors["contact"] = [_("This contact belongs to another customer.")]
     if related_order is not None and related_order.customer_id != customer.pk:
         errors["related_order"] = [_("Choose one of the customer's orders.")]
+    # A person placing an order plans it: a service day already gone is a mistake. The
+    # system (imports, repeats) and an accounting system's order (`external_id`) report
+    # what was agreed elsewhere, maybe days ago: facts from outside are kept as they are.
+    if by is not None and not external_id:
+        errors.update(
+            _past_date_refused(
+                "service_date",
+                service_date,
+                _("The service date %(date)s is in the past; choose today or a later date."),
+            )
+        )
     try:
         prepared = _prepare_lines(lines, kind=kind)
     except OrderValidationError as error:
@@ -327,7 +345,12 @@ def delivery_update(
     expected_date: date | None = None,
     note: str = "",
 ) -> Order:
-    """Record where the shipment is; a moved expected date stays in the event for delay notices."""
+    """Record where the shipment is; a moved expected date stays in the event for delay notices.
+
+    A person may not move the expected date to a day before today (the date they leave
+    as it is may have passed: the delivery is late); the system records what it is told.
+    Raises `OrderPermissionError` or `OrderValidationError`; then nothing changes.
+    """
     if status is not None and status not in DeliveryStatus.values:
         raise OrderValidationError({"status": [_("Unknown delivery status.")]})
     with transaction.atomic():
@@ -350,6 +373,17 @@ def delivery_update(
         )
         if not (staff or client_confirms):
             raise OrderPermissionError()
+        if by is not None and expected_date != locked.expected_delivery_date:
+            errors = _past_date_refused(
+                "expected_date",
+                expected_date,
+                _(
+                    "The expected delivery date %(date)s is in the past; "
+                    "choose today or a later date."
+                ),
+            )
+            if errors:
+                raise OrderValidationError(errors)
         changes = {}
         for name, value in (
             ("delivery_status", status),

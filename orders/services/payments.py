@@ -19,9 +19,15 @@ from orders.errors import (
     OrderTransitionError,
     OrderValidationError,
 )
-from orders.lifecycle import OrderKind, PaymentTerms, State
+from orders.lifecycle import OrderKind, PaymentTerms, State, is_before_payment_stage
 from orders.models import Invoice, Order, Payment, Refund
-from orders.services.core import _bump, _lock, _may_process, _record_event
+from orders.services.core import (
+    _bump,
+    _lock,
+    _may_process,
+    _past_date_refused,
+    _record_event,
+)
 from orders.services.lifecycle import _apply_transition, _transition_spec
 from orders.services.lines import _decimal
 
@@ -42,8 +48,17 @@ def payment_record_or_get(
     method: str = Payment.Method.BANK_TRANSFER,
     provider: str = "",
     invoice: Invoice | None = None,
+    advance_allowed: bool = True,
 ) -> tuple[Payment, bool]:
     """Record money received. The same non-empty `reference` twice records one payment.
+
+    Money received before the order reached its payment stage (`is_before_payment_stage`)
+    is an advance: its event says `"advance": true`. A fact from outside is recorded
+    whatever the state; a person recording it by hand confirms it first, and with
+    `advance_allowed=False` such a payment raises `OrderValidationError` on `advance`
+    (checked under the lock: the order may have moved since the form was shown). The
+    returned payment carries `is_advance` and `overpayment` (the part credited to the
+    customer's balance), also when it was recorded before.
 
     Posts it on the customer's ledger (an overpayment stays there as credit), marks the
     invoices it covers paid, and moves an order waiting at `payment` on as soon as its
@@ -67,7 +82,10 @@ def payment_record_or_get(
         if reference:
             existing = locked.payments.filter(reference=reference).first()
             if existing is not None:
-                return existing, False
+                return _with_recorded_facts(locked, existing), False
+        advance = is_before_payment_stage(locked)
+        if advance and not advance_allowed:
+            raise OrderValidationError({"advance": [advance_confirmation_message(locked)]})
         if method in ledger.FROM_LEDGER:
             if not _ledger_payment_allowed(locked, method):
                 raise OrderValidationError(
@@ -102,10 +120,34 @@ def payment_record_or_get(
                 "payment_id": payment.pk,
                 "method": method,
                 **({"overpayment": str(overpaid)} if overpaid else {}),
+                **({"advance": True} if advance else {}),
             },
         )
         _advance_when_paid(locked)
+    payment.is_advance = advance
+    payment.overpayment = overpaid
     return payment, True
+
+
+def advance_confirmation_message(order: Order) -> str:
+    """Why a payment recorded by hand before the payment stage waits for a confirmation."""
+    return _(
+        "The order is at the “%(stage)s” stage, before payment: the money will be kept as "
+        "an advance for this order. Tick “Record as an advance” to record it."
+    ) % {"stage": State(order.state).label}
+
+
+def _with_recorded_facts(order: Order, payment: Payment) -> Payment:
+    """The payment as first recorded: whether it was an advance, and what went to the balance."""
+    event = (
+        order.events.filter(action=OrderAction.PAYMENT_RECORDED, payload__payment_id=payment.pk)
+        .order_by("id")
+        .first()
+    )
+    payload = event.payload if event is not None else {}
+    payment.is_advance = bool(payload.get("advance"))
+    payment.overpayment = Decimal(payload.get("overpayment", "0"))
+    return payment
 
 
 def _may_pay(order: Order, by, method: str) -> bool:
@@ -223,12 +265,20 @@ def invoice_issue(
     amount: Decimal | None = None,
     due_date: date | None = None,
 ) -> Invoice:
-    """Ask for payment: a prepayment (the agreed share) or the final settlement (the rest)."""
+    """Ask for payment: a prepayment (the agreed share) or the final settlement (the rest).
+
+    A person may not set the pay-by `due_date` before today."""
     if kind not in Invoice.Kind.values:
         raise OrderValidationError({"kind": [_("Unknown invoice kind.")]})
     errors = {}
     if amount is not None:
         amount = _decimal(amount, errors=errors, key="amount")
+    if by is not None:
+        errors |= _past_date_refused(
+            "due_date",
+            due_date,
+            _("The pay-by date %(date)s is in the past; choose today or a later date."),
+        )
     if errors:
         raise OrderValidationError(errors)
     if amount is not None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.money import discounted, line_amount, to_kopecks
 from orders import ledger
@@ -15,8 +16,18 @@ from orders.actions import OrderAction
 from orders.errors import OrderPermissionError, OrderTransitionError, OrderValidationError
 from orders.lifecycle import State
 from orders.models import Order, Quote
-from orders.services.core import _bump, _lock, _may_process, _record_event
+from orders.services.core import (
+    _bump,
+    _lock,
+    _may_process,
+    _past_date_refused,
+    _record_event,
+)
 from orders.services.lines import _decimal, _set_totals, _snapshot_lines
+
+VALIDITY_IN_PAST = gettext_lazy(
+    "The quote's validity date %(date)s is in the past; choose today or a later date."
+)
 
 
 def _open_quote_version(order: Order, *, by) -> Quote:
@@ -74,6 +85,10 @@ def quote_price_draft(*, quote: Quote, pricing: QuotePricing, by) -> Quote:
             raise OrderPermissionError()
         if order.state != State.QUOTE or quote.status != Quote.Status.DRAFT:
             raise OrderTransitionError(_("Only the current draft quote can be priced."))
+        if pricing.valid_until != quote.valid_until:
+            errors = _past_date_refused("valid_until", pricing.valid_until, VALIDITY_IN_PAST)
+            if errors:
+                raise OrderValidationError(errors)
         lines = list(order.lines.order_by("position"))
         for line in lines:
             if line.pk in discounts:
@@ -160,6 +175,10 @@ def quote_send(*, quote: Quote, by, valid_until: date | None = None, note: str =
             raise OrderPermissionError()
         if order.state != State.QUOTE or quote.status != Quote.Status.DRAFT:
             raise OrderTransitionError(_("Only the current draft quote can be sent."))
+        if valid_until is not None and valid_until != quote.valid_until:
+            errors = _past_date_refused("valid_until", valid_until, VALIDITY_IN_PAST)
+            if errors:
+                raise OrderValidationError(errors)
         quote.status = Quote.Status.SENT
         quote.sent_at = timezone.now()
         # What the quote builder set stays unless the caller says otherwise.
@@ -211,12 +230,20 @@ def quote_accept(*, quote: Quote, by) -> Quote:
 
 
 def contract_mark_signed(*, order: Order, by, signed_at: datetime | None = None) -> Order:
+    """Record when the client signed the contract, once: an order at `contract` whose
+    contract is signed already raises `OrderTransitionError` (amending the order clears
+    the signature, and the new contract is signed again). Writes a `contract_signed` event."""
     with transaction.atomic():
         locked = _lock(order)
         if not _may_process(locked, by):
             raise OrderPermissionError()
         if locked.state != State.CONTRACT:
             raise OrderTransitionError(_("The order is not at the contract stage."))
+        if locked.contract_signed_at is not None:
+            raise OrderTransitionError(
+                _("The contract is already marked signed on %(date)s; it is signed once.")
+                % {"date": timezone.localtime(locked.contract_signed_at).strftime("%d.%m.%Y")}
+            )
         locked.contract_signed_at = signed_at or timezone.now()
         _bump(locked, fields=["contract_signed_at"])
         _record_event(

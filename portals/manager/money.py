@@ -15,6 +15,7 @@ from billing.services import refund_issue
 from core.form_errors import form_add_errors
 from core.portals import MANAGER_PORTAL_PERMISSION
 from orders.errors import OrderError, OrderValidationError
+from orders.ledger import advance_detail
 from orders.selectors import order_get_for_user
 from orders.services import invoice_issue, payment_record
 from portals.error_messages import report_order_error
@@ -73,7 +74,7 @@ def order_record_payment(request, pk):
     if data["paid_on"]:
         paid_at = timezone.make_aware(datetime.combine(data["paid_on"], time(12)))
     try:
-        payment_record(
+        payment = payment_record(
             order=order,
             amount=data["amount"],
             method=data["method"],
@@ -81,10 +82,14 @@ def order_record_payment(request, pk):
             paid_at=paid_at,
             invoice=data["invoice"],
             by=request.user,
+            advance_allowed=data.get("advance", False),
         )
     except OrderError as error:
         return _page_with_errors(request, order, "payment_form", form, error)
-    messages.success(request, _("The payment is recorded."))
+    if payment.is_advance:
+        messages.success(request, advance_detail(order, payment.overpayment))
+    else:
+        messages.success(request, _("The payment is recorded."))
     return redirect("portals_manager:order_page", pk=pk)
 
 

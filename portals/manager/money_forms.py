@@ -3,6 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from orders.lifecycle import State, is_before_payment_stage
 from orders.models import Invoice, Payment
 from portals.widgets import DatePicker
 
@@ -11,7 +12,7 @@ class _SmallForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if isinstance(field.widget, forms.HiddenInput):
+            if isinstance(field.widget, forms.HiddenInput | forms.CheckboxInput):
                 continue
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
             field.widget.attrs["class"] = f"{css} form-control-sm"
@@ -51,6 +52,19 @@ class PaymentForm(_SmallForm):
     def __init__(self, *args, order, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["invoice"].queryset = order.invoices.filter(status=Invoice.Status.ISSUED)
+        if is_before_payment_stage(order):
+            # Money before the payment stage is kept as an advance: the manager says so.
+            self.fields["advance"] = forms.BooleanField(
+                label=_("Record as an advance"),
+                required=False,
+                help_text=_(
+                    "The order is at the “%(stage)s” stage, before payment. The money is "
+                    "kept as an advance for this order; what it pays beyond the order's "
+                    "total so far shows on the customer's balance until the total is set."
+                )
+                % {"stage": State(order.state).label},
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
 
 
 class RefundForm(_SmallForm):

@@ -1,5 +1,6 @@
 """Orders through the API: create (with idempotency), list, read, transitions, facts."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -446,13 +447,14 @@ def test_a_bad_amount_is_422(manager_api, amount):
 
 def test_a_shipment_update_records_carrier_tracking_date_and_status(manager_api):
     order = OrderFactory(state=State.DELIVERY)
+    expected = (timezone.localdate() + timedelta(days=3)).isoformat()
 
     response = manager_api.post(
         f"/api/v1/orders/{order.pk}/shipments/",
         {
             "carrier": "СДЭК",
             "tracking_number": "1234567890",
-            "expected_date": "2026-03-10",
+            "expected_date": expected,
             "status": "in_transit",
         },
         format="json",
@@ -465,7 +467,7 @@ def test_a_shipment_update_records_carrier_tracking_date_and_status(manager_api)
         "status": "in_transit",
         "carrier": "СДЭК",
         "tracking_number": "1234567890",
-        "expected_date": "2026-03-10",
+        "expected_date": expected,
     }
     order.refresh_from_db()
     assert order.delivery_status == DeliveryStatus.IN_TRANSIT

@@ -1,9 +1,10 @@
 """Facts recorded alongside the lifecycle: deliveries, quotes, payments, assignment."""
 
-from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from accounts.roles import Role
 from orders.errors import (
@@ -30,10 +31,11 @@ pytestmark = pytest.mark.django_db
 
 def test_courier_moves_the_delivery_and_a_new_expected_date_is_kept():
     courier = UserFactory(role=Role.COURIER)
+    today = timezone.localdate()
     order = OrderFactory(
         state=State.DELIVERY,
         delivery_status=DeliveryStatus.HANDED_TO_CARRIER,
-        expected_delivery_date=date(2026, 12, 1),
+        expected_delivery_date=today + timedelta(days=1),
     )
 
     delivery_update(
@@ -42,7 +44,7 @@ def test_courier_moves_the_delivery_and_a_new_expected_date_is_kept():
         status=DeliveryStatus.WITH_COURIER,
         carrier="СДЭК",
         tracking_number="1234",
-        expected_date=date(2026, 12, 3),
+        expected_date=today + timedelta(days=3),
     )
 
     order.refresh_from_db()
@@ -53,8 +55,8 @@ def test_courier_moves_the_delivery_and_a_new_expected_date_is_kept():
     )
     event = OrderEvent.objects.get(order=order, action="delivery_updated")
     assert event.payload["changes"]["expected_delivery_date"] == {
-        "old": "2026-12-01",
-        "new": "2026-12-03",
+        "old": str(today + timedelta(days=1)),
+        "new": str(today + timedelta(days=3)),
     }
 
 

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from orders.lifecycle import State
@@ -142,7 +145,7 @@ def test_delivery_details_are_saved_through_the_service(manager_client):
             "status": "in_transit",
             "carrier": "СДЭК",
             "tracking_number": "12345",
-            "expected_date": "2026-12-01",
+            "expected_date": (timezone.localdate() + timedelta(days=3)).isoformat(),
         },
     )
 

@@ -318,3 +318,20 @@ def test_the_task_list_costs_the_same_with_5_or_50_tasks(people, django_assert_m
 
     assert (with_5[1], with_50[1]) == (5, 50)
     assert with_5[0] == with_50[0]
+
+
+def test_a_task_due_in_the_past_comes_back_with_the_due_field_marked(people):
+    order = OrderFactory(state=State.REQUEST, workflow=WorkflowFactory())
+    browser = _browser(people["manager"])
+    message = "The due time 10.01.2020 10:00 has passed; choose a later time."
+
+    by_hand = browser.post("/manager/tasks/new/", {"title": "Call", "due_at": "2020-01-10T10:00"})
+    on_order = browser.post(
+        f"/manager/orders/{order.pk}/tasks/",
+        {"task-title": "Call", "task-due_at": "2020-01-10T10:00"},
+    )
+
+    assert by_hand.context["form"].errors == {"due_at": [message]}
+    assert on_order.context["order_task_form"].errors == {"due_at": [message]}
+    assert message in by_hand.content.decode()
+    assert not Task.objects.exists()

@@ -222,3 +222,27 @@ def test_a_done_task_cannot_be_reassigned(staff):
     task.refresh_from_db()
     assert task.assignee == staff[Role.MANAGER]
     assert _notices() == []
+
+
+def test_a_due_time_already_passed_is_refused_and_nothing_is_written(staff):
+    due = timezone.now() - timedelta(hours=2)
+
+    with pytest.raises(TaskValidationError) as refused:
+        task_create(
+            title="Call back", due_at=due, assignee=staff[Role.WAREHOUSE], by=staff[Role.MANAGER]
+        )
+
+    shown = timezone.localtime(due).strftime("%d.%m.%Y %H:%M")
+    assert refused.value.errors == {
+        "due_at": [f"The due time {shown} has passed; choose a later time."]
+    }
+    assert not Task.objects.exists()
+    assert _notices() == []
+
+
+def test_a_task_due_in_the_current_minute_is_accepted(staff):
+    due = timezone.now().replace(second=0, microsecond=0)
+
+    task = task_create(title="Right now", due_at=due, by=staff[Role.MANAGER])
+
+    assert task.due_at == due
