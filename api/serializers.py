@@ -471,53 +471,77 @@ class OrderCreateSerializer(ApiSerializer):
         return customer
 
     def validate_lines(self, lines):
-        """Find every line's item with two queries, whatever the number of lines."""
-        references = [line["item"] for line in lines if line.get("item") is not None]
-        ids = [reference["id"] for reference in references if "id" in reference]
-        external_ids = [
-            reference["external_id"] for reference in references if "external_id" in reference
-        ]
-        found = Item.objects.select_related("category")
-        by_id = {item.pk: item for item in found.filter(pk__in=ids)} if ids else {}
-        by_external_id = (
-            {item.external_id: item for item in found.filter(external_id__in=external_ids)}
-            if external_ids
-            else {}
-        )
-        errors, resolved = [], []
-        for line in lines:
-            reference = line.get("item")
-            if reference is None:
-                item = None
-            elif "id" in reference:
-                item = by_id.get(reference["id"])
-            else:
-                item = by_external_id.get(reference["external_id"])
-            errors.append(_line_errors(line, item))
-            resolved.append({**line, "item": item})
-        if any(errors):
-            raise serializers.ValidationError(errors)
-        if sum(_line_gross(line) for line in resolved) >= ORDER_AMOUNT_LIMIT:
-            raise serializers.ValidationError(
-                _("The order's total is more than an order can hold.")
-            )
-        return resolved
+        return lines_resolved(lines)
 
     def service_arguments(self) -> dict:
         data = dict(self.validated_data)
-        data["lines"] = [
-            LineInput(
-                item=line["item"],
-                quantity=line["quantity"],
-                unit_price=line.get("price"),
-                discount_percent=line["discount_percent"],
-                custom_values=line["options"],
-                name=line["name"] if line["item"] is None else "",
-                vat_rate=line.get("vat_rate"),
-            )
-            for line in data["lines"]
-        ]
+        data["lines"] = line_inputs(data["lines"])
         return data
+
+
+def lines_resolved(lines: list[dict]) -> list[dict]:
+    """Find every line's item with two queries, whatever the number of lines."""
+    references = [line["item"] for line in lines if line.get("item") is not None]
+    ids = [reference["id"] for reference in references if "id" in reference]
+    external_ids = [
+        reference["external_id"] for reference in references if "external_id" in reference
+    ]
+    found = Item.objects.select_related("category")
+    by_id = {item.pk: item for item in found.filter(pk__in=ids)} if ids else {}
+    by_external_id = (
+        {item.external_id: item for item in found.filter(external_id__in=external_ids)}
+        if external_ids
+        else {}
+    )
+    errors, resolved = [], []
+    for line in lines:
+        reference = line.get("item")
+        if reference is None:
+            item = None
+        elif "id" in reference:
+            item = by_id.get(reference["id"])
+        else:
+            item = by_external_id.get(reference["external_id"])
+        errors.append(_line_errors(line, item))
+        resolved.append({**line, "item": item})
+    if any(errors):
+        raise serializers.ValidationError(errors)
+    if sum(_line_gross(line) for line in resolved) >= ORDER_AMOUNT_LIMIT:
+        raise serializers.ValidationError(_("The order's total is more than an order can hold."))
+    return resolved
+
+
+def line_inputs(lines: list[dict]) -> list[LineInput]:
+    return [
+        LineInput(
+            item=line["item"],
+            quantity=line["quantity"],
+            unit_price=line.get("price"),
+            discount_percent=line["discount_percent"],
+            custom_values=line["options"],
+            name=line["name"] if line["item"] is None else "",
+            vat_rate=line.get("vat_rate"),
+        )
+        for line in lines
+    ]
+
+
+class OrderAmendSerializer(ApiSerializer):
+    lines = OrderLineInputSerializer(
+        many=True,
+        min_length=1,
+        help_text=_("The order's lines in full, as they are to be: they replace the current ones."),
+    )
+    note = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=1000,
+        help_text=_("What changes and why; kept in the order's history."),
+    )
+
+    def validate_lines(self, lines):
+        return lines_resolved(lines)
 
 
 # The service names line fields as the model does; the API as the contract does.

@@ -52,6 +52,7 @@ from orders.models import Order, Quote
 from orders.selectors import order_available_transitions, order_get_for_user, order_list_for_user
 from orders.services import (
     delivery_update,
+    order_amend,
     order_create,
     order_transition,
     payment_record_or_get,
@@ -337,6 +338,7 @@ class OrderViewSet(ApiViewMixin, viewsets.GenericViewSet):
         "create": ("orders.process_order",),
         "bulk": ("orders.process_order",),
         "payments": ("orders.process_order",),
+        "amend": ("orders.process_order",),
         "quote_accept": ("orders.process_order",),
         "quote_revise": ("orders.process_order",),
     }
@@ -373,6 +375,31 @@ class OrderViewSet(ApiViewMixin, viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return self._detail(pk)
 
+    def _idempotent(self, request, work):
+        """`work()` once per `Idempotency-Key` (when given): a repeat with the same key and
+        body gets the first answer; with another body, 422. Returns (status, body, replayed)."""
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            status_code, body = work()
+            return status_code, body, False
+        if not 1 <= len(key) <= IDEMPOTENCY_KEY_MAX_LENGTH:
+            raise BadRequest(errors={"Idempotency-Key": [str(_("Give 1 to 255 characters."))]})
+        fingerprint = request_fingerprint(
+            method=request.method, path=request.path, data=request.data
+        )
+        try:
+            result = idempotent_call(
+                client=request_client(request), key=key, fingerprint=fingerprint, work=work
+            )
+        except IdempotencyKeyReusedError as error:
+            raise Unprocessable(
+                errors={
+                    "Idempotency-Key": [str(_("This key was already used with another request."))]
+                },
+                detail=_("Idempotency-Key reused with a different request."),
+            ) from error
+        return result.status, result.body, result.replayed
+
     def _create_one(self, data) -> Order:
         serializer = api.OrderCreateSerializer(data=data)
         serializer.is_valid(raise_exception=True)
@@ -396,36 +423,12 @@ class OrderViewSet(ApiViewMixin, viewsets.GenericViewSet):
         responses=responses({201: api.OrderDetailSerializer}, 422),
     )
     def create(self, request):
-        key = request.headers.get("Idempotency-Key")
-
         def work():
             order = self._create_one(request.data)
             detail = order_get_for_user(user=request.user, order_id=order.pk)
             return status.HTTP_201_CREATED, _json_ready(api.OrderDetailSerializer(detail).data)
 
-        if key is None:
-            status_code, body = work()
-            replayed = False
-        else:
-            if not 1 <= len(key) <= IDEMPOTENCY_KEY_MAX_LENGTH:
-                raise BadRequest(errors={"Idempotency-Key": [str(_("Give 1 to 255 characters."))]})
-            fingerprint = request_fingerprint(
-                method=request.method, path=request.path, data=request.data
-            )
-            try:
-                result = idempotent_call(
-                    client=request_client(request), key=key, fingerprint=fingerprint, work=work
-                )
-            except IdempotencyKeyReusedError as error:
-                raise Unprocessable(
-                    errors={
-                        "Idempotency-Key": [
-                            str(_("This key was already used with another request."))
-                        ]
-                    },
-                    detail=_("Idempotency-Key reused with a different request."),
-                ) from error
-            status_code, body, replayed = result.status, result.body, result.replayed
+        status_code, body, replayed = self._idempotent(request, work)
         headers = {"Location": reverse("api-v1:order-detail", args=[body["id"]], request=request)}
         if replayed:
             headers["Idempotent-Replayed"] = "true"
@@ -573,6 +576,48 @@ class OrderViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return self._detail(pk)
 
     @extend_schema(
+        summary="Amend the order: new lines, back to quoting with the next quote version",
+        description=_(
+            "At the quote, contract, payment or production stage. The lines given replace "
+            "the order's; the order goes back to `quote` with a new draft version (the "
+            "history keeps the lines before), the contract is to be signed again, and "
+            "payments already made stay: the difference becomes outstanding or the "
+            "customer's credit. Send an `Idempotency-Key`: a repeated call with the same "
+            "key and body returns the first answer and amends once. 409 at another stage."
+        ),
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        request=api.OrderAmendSerializer,
+        responses=responses({200: api.OrderDetailSerializer}, 403, 404, 409, 422),
+    )
+    @action(detail=True, methods=["post"])
+    def amend(self, request, pk=None):
+        serializer = api.OrderAmendSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        order = self._order_for_write(pk)
+
+        def work():
+            try:
+                order_amend(
+                    order=order,
+                    by=request.user,
+                    lines=api.line_inputs(serializer.validated_data["lines"]),
+                    note=serializer.validated_data["note"],
+                )
+            except OrderValidationError as error:
+                raise Unprocessable(
+                    errors={
+                        api.api_field_path(k): [str(m) for m in v] for k, v in error.errors.items()
+                    }
+                ) from error
+            detail = order_get_for_user(user=request.user, order_id=order.pk)
+            return status.HTTP_200_OK, _json_ready(api.OrderDetailSerializer(detail).data)
+
+        status_code, body, replayed = self._idempotent(request, work)
+        return Response(
+            body, status=status_code, headers={"Idempotent-Replayed": "true"} if replayed else {}
+        )
+
+    @extend_schema(
         summary="Accept a version of the quote",
         description=_(
             "Staff recording the client's acceptance (clients accept in their portal). 200 "
@@ -594,7 +639,8 @@ class OrderViewSet(ApiViewMixin, viewsets.GenericViewSet):
         description=_(
             "While the order is at `quote` and its current version was sent or accepted. "
             "The earlier version is superseded at once (the client can no longer accept "
-            "it); change the order's lines with `amend/` and the new version follows."
+            "it). To change the lines as well, call `amend/` instead: it opens the next "
+            "version with the new lines in one call."
         ),
         request=None,
         responses=responses({200: api.OrderDetailSerializer}, 403, 404, 409),

@@ -360,7 +360,8 @@ class OrderLifecycle(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
-        source=[State.QUOTE, State.CONTRACT, State.PAYMENT],
+        # Production too: more of the same ("увеличение объёма") is agreed while it is made.
+        source=[State.QUOTE, State.CONTRACT, State.PAYMENT, State.PRODUCTION],
         target=State.QUOTE,
         conditions=[is_sales_order],
         permission=STAFF,

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django_fsm import has_transition_perm
 
 from orders.lifecycle import State
 from orders.models import Order, OrderEvent, OrderLine
@@ -74,6 +75,12 @@ def order_available_transitions(*, order: Order, user) -> list[TransitionOption]
             )
         )
     return options
+
+
+def order_may_amend(*, order: Order, user) -> bool:
+    """Whether `user` may amend `order` now (its lines change, it goes back to quoting):
+    that one transition's conditions and permission, not every transition's."""
+    return has_transition_perm(order.amend, user)
 
 
 def order_desk_list(

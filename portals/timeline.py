@@ -67,11 +67,22 @@ def _detail(event: OrderEvent) -> str:
         return DeliveryStatus(new_status).label
     if payload.get("quote_version"):
         return gettext("Version %(version)s") % {"version": payload["quote_version"]}
+    if payload.get("previous_lines"):
+        # An amendment: what the order was before; the new version's lines show after.
+        lines = "; ".join(
+            f"{line['name']} × {_quantity(Decimal(line['quantity']))}"
+            for line in payload["previous_lines"]
+        )
+        return gettext("Before: %(lines)s") % {"lines": lines}
     if event.action in MONEY_ACTIONS and payload.get("amount"):
         amount = number_format(Decimal(payload["amount"]), 2, force_grouping=True)
         number = payload.get("invoice_number")
         return f"{number}: {amount}" if number else amount
     return ""
+
+
+def _quantity(value: Decimal) -> str:
+    return number_format(value, 3 if value % 1 else 0)
 
 
 def event_label(event: OrderEvent) -> str:

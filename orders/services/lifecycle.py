@@ -310,24 +310,31 @@ def order_transition(
         return _apply_transition(locked, transition, by=by, note=note, reason=reason)
 
 
-def order_amend(*, order: Order, lines: list[LineInput], by, note: str = "") -> Order:
+def order_amend(*, order: Order, by, lines: list[LineInput] | None = None, note: str = "") -> Order:
     """Replace the lines and send the order back to `quote` with a new quote version.
-    Earlier versions keep their lines; the contract must be signed again."""
-    prepared = _prepare_lines(lines, kind=order.kind)
+    Earlier versions keep their lines; the contract must be signed again.
+
+    Without `lines` the order keeps its lines as they are (prices and discounts too): the
+    manager then changes them in the new draft version, as with any draft."""
+    prepared = _prepare_lines(lines, kind=order.kind) if lines is not None else None
     with transaction.atomic():
         locked = _lock(order, expected_state=order.state)
         _method, spec = _transition_spec(locked, "amend")
         if spec is None:
             raise OrderTransitionError(
-                _("The order can be amended only at the quote, contract or payment stage.")
+                _(
+                    "The order can be amended only at the quote, contract, payment or "
+                    "production stage."
+                )
             )
         if not spec.has_perm(locked, by):
             raise OrderPermissionError()
         # The event keeps the lines being replaced, even where no quote version froze them.
         previous_lines = _snapshot_lines(locked)
-        locked.lines.all().delete()
-        _write_lines(locked, prepared)
-        _apply_totals(locked, prepared)
+        if prepared is not None:
+            locked.lines.all().delete()
+            _write_lines(locked, prepared)
+            _apply_totals(locked, prepared)
         amended = _apply_transition(
             locked, "amend", by=by, note=note, payload={"previous_lines": previous_lines}
         )

@@ -231,9 +231,12 @@ def _write_lines(order: Order, prepared: list[_PreparedLine]) -> None:
     )
 
 
-def line_input_from(line: OrderLine, *, keep_discount: bool = False) -> LineInput:
-    """A stored line as input for a new order: the item at today's price, or a free
-    position as it was priced (it has no price of its own to go back to)."""
+def line_input_from(
+    line: OrderLine, *, keep_discount: bool = False, keep_price: bool = False
+) -> LineInput:
+    """A stored line as input for a new order: the item at today's price (or, with
+    `keep_price`, at the line's), or a free position as it was priced (it has no price of
+    its own to go back to)."""
     discount = line.discount_percent if keep_discount else Decimal("0")
     if line.item_id is None:
         return LineInput(
@@ -247,6 +250,7 @@ def line_input_from(line: OrderLine, *, keep_discount: bool = False) -> LineInpu
     return LineInput(
         item=line.item,
         quantity=line.quantity,
+        unit_price=line.unit_price if keep_price else None,
         discount_percent=discount,
         custom_values=line.custom_values,
     )

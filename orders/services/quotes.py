@@ -23,7 +23,15 @@ from orders.services.core import (
     _past_date_refused,
     _record_event,
 )
-from orders.services.lines import _decimal, _set_totals, _snapshot_lines
+from orders.services.lines import (
+    LineInput,
+    _apply_totals,
+    _decimal,
+    _prepare_lines,
+    _set_totals,
+    _snapshot_lines,
+    _write_lines,
+)
 
 VALIDITY_IN_PAST = gettext_lazy(
     "The quote's validity date %(date)s is in the past; choose today or a later date."
@@ -45,22 +53,32 @@ def _open_quote_version(order: Order, *, by) -> Quote:
 
 @dataclass
 class QuotePricing:
-    """What the manager sets on the draft: a discount per line (by line id), the extras,
-    and the terms the client reads."""
+    """What the manager sets on the draft: its `lines` in full (quantities, prices,
+    discounts, lines added and removed; delivery and services as lines of their own), or
+    only a discount per existing line (by line id) and the extra costs; and the terms the
+    client reads."""
 
     discounts: dict = field(default_factory=dict)
     delivery_cost: Decimal | str = Decimal("0")
     service_cost: Decimal | str = Decimal("0")
     valid_until: date | None = None
     note: str = ""
+    lines: list[LineInput] | None = None
 
 
 def quote_price_draft(*, quote: Quote, pricing: QuotePricing, by) -> Quote:
-    """Price the draft quote: line discounts, delivery and service costs, validity, note.
+    """Price the draft quote: its lines (or line discounts and the extra costs), validity
+    and note.
 
     The order's lines and totals follow, so the invoice and payments later ask for what
-    the client accepted; the draft's frozen lines are taken again from the order.
+    the client accepted; the draft's frozen lines are taken again from the order. Given
+    `lines`, they replace the order's, and delivery and services are lines among them:
+    the lines then add up to the total.
     """
+    prepared = None
+    if pricing.lines is not None:
+        order = quote.order
+        prepared = _prepare_lines(pricing.lines, kind=order.kind)
     errors: dict = {}
     costs = {
         key: _decimal(getattr(pricing, key), errors=errors, key=key, minimum=Decimal("0"))
@@ -89,21 +107,29 @@ def quote_price_draft(*, quote: Quote, pricing: QuotePricing, by) -> Quote:
             errors = _past_date_refused("valid_until", pricing.valid_until, VALIDITY_IN_PAST)
             if errors:
                 raise OrderValidationError(errors)
-        lines = list(order.lines.order_by("position"))
-        for line in lines:
-            if line.pk in discounts:
-                line.discount_percent = discounts[line.pk]
-                line.line_total = discounted(line.quantity * line.unit_price, line.discount_percent)
-                line.save(update_fields=["discount_percent", "line_total"])
-        order.delivery_cost = to_kopecks(costs["delivery_cost"])
-        order.service_cost = to_kopecks(costs["service_cost"])
-        _set_totals(
-            order,
-            [
-                (line_amount(line.quantity, line.unit_price), line.line_total, line.vat_rate)
-                for line in lines
-            ],
-        )
+        if prepared is not None:
+            order.lines.all().delete()
+            _write_lines(order, prepared)
+            order.delivery_cost = order.service_cost = Decimal("0.00")
+            _apply_totals(order, prepared)
+        else:
+            lines = list(order.lines.order_by("position"))
+            for line in lines:
+                if line.pk in discounts:
+                    line.discount_percent = discounts[line.pk]
+                    line.line_total = discounted(
+                        line.quantity * line.unit_price, line.discount_percent
+                    )
+                    line.save(update_fields=["discount_percent", "line_total"])
+            order.delivery_cost = to_kopecks(costs["delivery_cost"])
+            order.service_cost = to_kopecks(costs["service_cost"])
+            _set_totals(
+                order,
+                [
+                    (line_amount(line.quantity, line.unit_price), line.line_total, line.vat_rate)
+                    for line in lines
+                ],
+            )
         quote.lines = _snapshot_lines(order)
         quote.total = order.total
         quote.delivery_cost = order.delivery_cost

@@ -1,8 +1,6 @@
 """Taking an order by phone: a new customer, a new order, the customer search that serves
 them, and the order's own details on the order page. Thin views over the services."""
 
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.models import Item
-from catalog.order_forms import order_form_class, order_form_fields
 from core.form_errors import form_add_errors
 from core.portals import MANAGER_PORTAL_PERMISSION
 from customers.models import Customer
@@ -21,7 +18,7 @@ from customers.selectors import customer_find_duplicates, customer_lookup
 from customers.services import customer_create
 from orders.errors import OrderError, OrderPermissionError, OrderValidationError
 from orders.selectors import order_get_for_user
-from orders.services import LineInput, order_create, order_details_update
+from orders.services import order_create, order_details_update
 from portals.error_messages import report_order_error
 from portals.manager.intake_forms import (
     CatalogLineFormSet,
@@ -31,11 +28,17 @@ from portals.manager.intake_forms import (
     OrderDetailsForm,
     OrderNewForm,
 )
+from portals.manager.line_rows import (
+    ROW_PREFIX,
+    catalog_row_options,
+    int_or_none,
+    line_errors_add,
+    new_line_inputs,
+    options_form,
+)
 from portals.manager.order_page import order_page_response
 
 LOOKUP_LIMIT = 20
-# The prefix of a catalog row's order form: the row's own, then "of" (order form).
-_ROW_PREFIX = re.compile(r"cat-[0-9]{1,3}")
 
 customer_adders = permission_required(
     (MANAGER_PORTAL_PERMISSION, "customers.add_customer"), raise_exception=True
@@ -152,26 +155,16 @@ def customer_lookup_view(request):
 def order_new_item_form(request):
     """One catalog row's order form, loaded by htmx when the row's item changes."""
     prefix = request.GET.get("prefix", "")
-    if not _ROW_PREFIX.fullmatch(prefix):
+    if not ROW_PREFIX.fullmatch(prefix):
         return HttpResponseBadRequest("prefix")
-    item = Item.objects.filter(pk=_int(request.GET.get(f"{prefix}-item")), is_active=True).first()
+    item = Item.objects.filter(
+        pk=int_or_none(request.GET.get(f"{prefix}-item")), is_active=True
+    ).first()
     return render(
         request,
         "portals/manager/_order_line_options.html",
-        {"options": _options_form(item, prefix) if item else None},
+        {"options": options_form(item, prefix) if item else None},
     )
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _options_form(item, prefix, data=None):
-    """The item's order form for one catalog row, bound to the posted answers if any."""
-    return order_form_class(item, order_form_fields(item))(data, prefix=f"{prefix}-of")
 
 
 @require_http_methods(["GET", "POST"])
@@ -187,7 +180,7 @@ def order_new(request):
     )
     catalog_rows = CatalogLineFormSet(data, prefix="cat")
     free_rows = FreeLineFormSet(data, prefix="free")
-    options = _row_options(catalog_rows, data)
+    options = catalog_row_options(catalog_rows, data)
     if data is not None:
         valid = [form.is_valid(), catalog_rows.is_valid(), free_rows.is_valid()]
         if all(valid) and customer is not None:
@@ -212,63 +205,15 @@ def _chosen_customer(request) -> Customer | None:
     raw = request.POST.get("customer") if request.method == "POST" else request.GET.get("customer")
     if not raw:
         return None
-    customer = Customer.objects.filter(pk=_int(raw)).first()
+    customer = Customer.objects.filter(pk=int_or_none(raw)).first()
     if customer is None and request.method == "GET":
         raise Http404("No such customer")
     return customer
 
 
-def _row_options(catalog_rows, data) -> list:
-    """Each catalog row's order form, for the rows whose item is chosen (one query for the
-    items, two per chosen item for its fields)."""
-    item_ids = {}
-    for row in catalog_rows.forms:
-        item_id = _int(row.data.get(row.add_prefix("item"))) if data is not None else None
-        item_ids[row.prefix] = item_id
-    items = Item.objects.select_related("category").in_bulk(
-        [item_id for item_id in item_ids.values() if item_id]
-    )
-    return [
-        _options_form(items[item_ids[row.prefix]], row.prefix, data)
-        if item_ids[row.prefix] in items
-        else None
-        for row in catalog_rows.forms
-    ]
-
-
 def _order_create(request, form, catalog_rows, free_rows, options, customer):
     """Call the service; its refusals go onto the fields and rows they name."""
-    lines, places = [], []
-    for row, option_form in zip(catalog_rows.forms, options, strict=True):
-        if not row.has_changed() or not row.cleaned_data.get("item"):
-            continue
-        raw_values = {}
-        if option_form is not None:
-            raw_values = {
-                name: option_form.data.get(option_form.add_prefix(name), "")
-                for name in option_form.fields
-            }
-        lines.append(
-            LineInput(
-                item=row.cleaned_data["item"],
-                quantity=row.cleaned_data["quantity"],
-                custom_values={name: value for name, value in raw_values.items() if value != ""},
-            )
-        )
-        places.append((row, option_form))
-    for row in free_rows.forms:
-        if not row.has_changed():
-            continue
-        lines.append(
-            LineInput(
-                item=None,
-                name=row.cleaned_data["name"],
-                quantity=row.cleaned_data["quantity"],
-                unit_price=row.cleaned_data["unit_price"],
-                vat_rate=row.cleaned_data["vat_rate"],
-            )
-        )
-        places.append((row, None))
+    lines, places = new_line_inputs(catalog_rows, options, free_rows)
     data = form.cleaned_data
     try:
         return order_create(
@@ -289,30 +234,10 @@ def _order_create(request, form, catalog_rows, free_rows, options, customer):
     except OrderPermissionError as error:
         raise PermissionDenied from error
     except OrderValidationError as error:
-        _order_errors(form, places, error.errors)
+        line_errors_add(form, places, error.errors)
     except OrderError as error:
         report_order_error(request, error)
     return None
-
-
-def _order_errors(form, places, errors: dict) -> None:
-    """`lines.<n>.<field>` onto the row the n-th line came from; the rest onto the form."""
-    for key, texts in errors.items():
-        parts = key.split(".", 2)
-        if parts[0] == "lines" and len(parts) == 3 and parts[1].isdigit():
-            index = int(parts[1])
-            if index < len(places):
-                row, option_form = places[index]
-                field = parts[2]
-                if field.startswith("custom_values.") and option_form is not None:
-                    name = field.removeprefix("custom_values.")
-                    if name in option_form.fields and option_form.errors.get(name):
-                        continue  # the bound order form already shows it
-                    form_add_errors(option_form, {name: texts})
-                else:
-                    form_add_errors(row, {field: texts})
-                continue
-        form_add_errors(form, {key: texts})
 
 
 # The order's own details on the order page

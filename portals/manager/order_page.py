@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from orders.lifecycle import State
 from orders.models import Quote
-from orders.selectors import order_available_transitions
+from orders.selectors import order_available_transitions, order_may_amend
 from portals.access import user_may_change_orders
 from portals.manager.forms import ContractSignedForm, DeliveryForm
 from portals.manager.intake_forms import OrderDetailsForm
 from portals.manager.money_forms import InvoiceForm, PaymentForm, RefundForm
-from portals.manager.quote_forms import QuoteBuilderForm
+from portals.manager.quote_forms import QuoteBuilder
 from portals.manager.task_forms import OrderTaskForm
 from portals.order_money import order_money
 from portals.timeline import order_timeline
@@ -37,6 +37,7 @@ def order_page_response(request, order, **forms):
             "quotes": quotes,
             "draft_quote": next((q for q in quotes if q.status == Quote.Status.DRAFT), None),
             "revisable_quote": revisable_quote(order, quotes),
+            "may_amend": order_may_amend(order=order, user=request.user),
             "delivery_form": DeliveryForm(
                 initial={
                     "status": order.delivery_status,
@@ -83,7 +84,7 @@ def quote_builder_form(order, quotes, bound=None):
     draft = next((quote for quote in quotes if quote.status == Quote.Status.DRAFT), None)
     if draft is None:
         return None
-    return bound or QuoteBuilderForm(order=order, quote=draft)
+    return bound or QuoteBuilder(order=order, quote=draft)
 
 
 def order_money_forms(request, order, **bound) -> dict:

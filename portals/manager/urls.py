@@ -41,6 +41,7 @@ urlpatterns = [
         orders.order_send_quote,
         name="order_send_quote",
     ),
+    path("orders/<int:pk>/amend/", quotes.order_amend_start, name="order_amend"),
     path(
         "orders/<int:pk>/quotes/revise/",
         quotes.order_revise_quote,

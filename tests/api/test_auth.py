@@ -90,6 +90,7 @@ WRITES = [
     ("post", "/api/v1/orders/{order}/payments/", {"amount": "10.00"}),
     ("post", "/api/v1/orders/{order}/shipments/", {"carrier": "СДЭК"}),
     ("post", "/api/v1/orders/{order}/quotes/revise/", {}),
+    ("post", "/api/v1/orders/{order}/amend/", {"lines": [{"item": {"id": 1}, "quantity": 1}]}),
     ("post", "/api/v1/orders/{order}/quotes/{version}/accept/", {}),
     ("post", "/api/v1/webhooks/", {"url": "https://example.com/h", "events": ["order.*"]}),
     ("put", "/api/v1/webhooks/{webhook}/", {"url": "https://example.com/h", "events": ["order.*"]}),

@@ -66,7 +66,10 @@ def test_a_manager_moves_a_new_request_to_closed(browser, live_server):
     manager_page.goto(f"{live_server.url}/manager/orders/?view=new")
     manager_page.get_by_role("link", name=order.number).click()
     _take(manager_page, "start_quote")
-    manager_page.locator('[name="quote-delivery_cost"]').fill("2000")
+    # Delivery is a line of its own, added in the builder's second part.
+    manager_page.get_by_text("Добавить строки").click()
+    manager_page.locator('[name="qfree-0-name"]').fill("Доставка")
+    manager_page.locator('[name="qfree-0-unit_price"]').fill("2000")
     manager_page.get_by_test_id("quote-send").click()
     expect(manager_page.locator(".alert-success")).to_be_visible()
 

@@ -80,7 +80,7 @@ def test_amending_a_delivered_order_is_refused(make_staff):
         lines=[LineInput(item=item, quantity=1)],
     )
 
-    with pytest.raises(Exception, match="quote, contract or payment"):
+    with pytest.raises(Exception, match="quote, contract, payment or production"):
         order_amend(order=order, by=manager, lines=[LineInput(item=item, quantity=2)])
 
     assert Order.objects.get(pk=order.pk).total == Decimal("1000.00")

@@ -32,7 +32,7 @@ LIFECYCLE = {
     "close": (SALES, {S.DELIVERY, S.PAYMENT, S.PRODUCTION}, S.CLOSED, STAFF),
     "schedule_service": (SALES, {S.CLOSED}, S.SERVICE, STAFF | {Role.CLIENT}),
     "complete_service": (SALES, {S.SERVICE}, S.CLOSED, STAFF),
-    "amend": (SALES, {S.QUOTE, S.CONTRACT, S.PAYMENT}, S.QUOTE, STAFF),
+    "amend": (SALES, {S.QUOTE, S.CONTRACT, S.PAYMENT, S.PRODUCTION}, S.QUOTE, STAFF),
     "cancel": (
         SALES,
         {S.REQUEST, S.QUOTE, S.CONTRACT, S.PAYMENT, S.PRODUCTION, S.DELIVERY},

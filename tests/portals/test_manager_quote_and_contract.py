@@ -110,6 +110,45 @@ def test_only_the_draft_can_be_priced(quoting, manager):
         quote_price_draft(quote=draft, pricing=QuotePricing(), by=manager)
 
 
+def builder_data(order, *, lines=None, free=(), valid_until=None, note="", send=False):
+    """What the builder posts: each line's quantity, price, discount (or removed), the
+    free rows, and the terms. `lines` maps a line to changed values."""
+    lines = lines or {}
+    data = {
+        "qline-TOTAL_FORMS": str(order.lines.count()),
+        "qline-INITIAL_FORMS": str(order.lines.count()),
+        "qcat-TOTAL_FORMS": "1",
+        "qcat-INITIAL_FORMS": "0",
+        "qcat-0-quantity": "1",
+        "qfree-TOTAL_FORMS": str(max(len(free), 2)),
+        "qfree-INITIAL_FORMS": "0",
+        "quote-valid_until": (valid_until or timezone.localdate() + timedelta(days=7)).isoformat(),
+        "quote-note": note,
+    }
+    for index, line in enumerate(order.lines.order_by("position")):
+        values = {
+            "quantity": line.quantity,
+            "unit_price": line.unit_price,
+            "discount_percent": line.discount_percent,
+            **lines.get(line.pk, {}),
+        }
+        data[f"qline-{index}-line"] = str(line.pk)
+        for name, value in values.items():
+            data[f"qline-{index}-{name}"] = str(value)
+    for index, (name, price) in enumerate(free):
+        data.update(
+            {
+                f"qfree-{index}-name": name,
+                f"qfree-{index}-quantity": "1",
+                f"qfree-{index}-unit_price": str(price),
+                f"qfree-{index}-vat_rate": "20",
+            }
+        )
+    if send:
+        data["send"] = "1"
+    return data
+
+
 def test_the_builder_starts_from_the_customers_discount_and_sends(quoting, manager_client):
     order, draft, _contact = quoting
     table, chairs = order.lines.order_by("position")
@@ -117,44 +156,91 @@ def test_the_builder_starts_from_the_customers_discount_and_sends(quoting, manag
     page = manager_client.get(f"/manager/orders/{order.pk}/").content.decode()
     response = manager_client.post(
         f"/manager/orders/{order.pk}/quotes/{draft.pk}/price/",
-        {
-            f"quote-discount_{table.pk}": "5",
-            f"quote-discount_{chairs.pk}": "5",
-            "quote-delivery_cost": "0",
-            "quote-service_cost": "0",
-            "quote-valid_until": (timezone.localdate() + timedelta(days=7)).isoformat(),
-            "quote-note": "",
-            "send": "1",
-        },
+        builder_data(
+            order,
+            lines={table.pk: {"discount_percent": "5"}, chairs.pk: {"discount_percent": "5"}},
+            send=True,
+        ),
     )
 
-    assert f'name="quote-discount_{table.pk}" value="5.00"' in page
+    assert 'name="qline-0-discount_percent" value="5.00"' in page
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == Quote.Status.SENT
     assert draft.total == Decimal("13300.00")
 
 
-def test_a_bad_builder_form_comes_back_marked(quoting, manager_client):
+def test_the_builder_changes_quantities_prices_and_lines_and_they_add_up(quoting, manager_client):
     order, draft, _contact = quoting
     table, chairs = order.lines.order_by("position")
 
     response = manager_client.post(
         f"/manager/orders/{order.pk}/quotes/{draft.pk}/price/",
-        {
-            f"quote-discount_{table.pk}": "101",
-            f"quote-discount_{chairs.pk}": "0",
-            "quote-delivery_cost": "0",
-            "quote-service_cost": "0",
-            "quote-valid_until": "",
-        },
+        builder_data(
+            order,
+            lines={
+                table.pk: {"quantity": "2", "unit_price": "9500", "discount_percent": "0"},
+                chairs.pk: {"remove": "on"},
+            },
+            free=[("Доставка", "3000"), ("Сборка", "2500")],
+        ),
     )
+
+    assert response.status_code == 302
+    order.refresh_from_db()
+    lines = list(order.lines.order_by("position").values_list("name", "line_total"))
+    assert lines == [
+        ("Стол", Decimal("19000.00")),
+        ("Доставка", Decimal("3000.00")),
+        ("Сборка", Decimal("2500.00")),
+    ]
+    assert order.total == sum(total for _name, total in lines) == Decimal("24500.00")
+    assert (order.delivery_cost, order.service_cost) == (0, 0)
+    draft.refresh_from_db()
+    assert [line["name"] for line in draft.lines] == ["Стол", "Доставка", "Сборка"]
+    assert draft.total == Decimal("24500.00")
+
+
+def test_a_bad_builder_form_comes_back_marked(quoting, manager_client):
+    order, draft, _contact = quoting
+    table, chairs = order.lines.order_by("position")
+    data = builder_data(order, lines={table.pk: {"discount_percent": "101"}})
+    data["quote-valid_until"] = ""
+
+    response = manager_client.post(f"/manager/orders/{order.pk}/quotes/{draft.pk}/price/", data)
 
     page = response.content.decode()
     assert response.status_code == 200
     assert "is-invalid" in page
     assert "Ensure this value is less than or equal to 100." in page
     assert Quote.objects.get(pk=draft.pk).status == Quote.Status.DRAFT
+    assert list(order.lines.values_list("pk", flat=True)) == [table.pk, chairs.pk]
+
+
+def test_a_catalog_line_added_without_its_required_option_is_refused_on_its_row(
+    quoting, manager_client
+):
+    from tests.catalog.factories import OrderFormFieldFactory
+
+    order, draft, _contact = quoting
+    sofa = ItemFactory(name="Диван", price=Decimal("90000.00"))
+    OrderFormFieldFactory(item=sofa, name="fabric", label="Ткань", required=True)
+    data = builder_data(order)
+    data.update({"qcat-0-item": str(sofa.pk), "qcat-0-quantity": "1"})
+
+    response = manager_client.post(f"/manager/orders/{order.pk}/quotes/{draft.pk}/price/", data)
+
+    assert response.status_code == 200
+    assert "Ткань" in response.content.decode()
+    assert order.lines.count() == 2
+    data["qcat-0-of-fabric"] = "Велюр"
+    assert (
+        manager_client.post(
+            f"/manager/orders/{order.pk}/quotes/{draft.pk}/price/", data
+        ).status_code
+        == 302
+    )
+    assert order.lines.get(name="Диван").custom_values == {"fabric": "Велюр"}
 
 
 def test_the_signed_contract_is_attached_and_listed(
