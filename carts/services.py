@@ -109,7 +109,10 @@ def cart_add_item(
     amount = _quantity(quantity, errors)
     fields = order_form_fields(item)
     try:
-        values = validate_custom_values(item, custom_values or {}, fields=fields)
+        # The client chooses now: a mounting or delivery day already gone is a mistake.
+        values = validate_custom_values(
+            item, custom_values or {}, fields=fields, past_dates_allowed=False
+        )
     except ValidationError as error:
         errors.update(error.message_dict)
     if errors:

@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, Item, OrderFormField
@@ -97,13 +98,19 @@ def _json_value(value: Any) -> Any:
 
 
 def validate_custom_values(
-    item: Item, values: Mapping[str, Any], fields: Iterable[OrderFormField] | None = None
+    item: Item,
+    values: Mapping[str, Any],
+    fields: Iterable[OrderFormField] | None = None,
+    *,
+    past_dates_allowed: bool = True,
 ) -> dict[str, Any]:
     """Check raw values (from a form, the API or 1C) against the item's order form.
 
     Returns the declared fields' values as JSON-ready data: decimals and dates as
     strings, empty optional fields left out. Raises ValidationError with a dict naming
     every bad field: invalid, missing while required, or not declared for this item.
+    Without `past_dates_allowed` (a client choosing now, e.g. a mounting day), a date
+    before today is refused; lines already agreed keep theirs.
     """
     form_class = order_form_class(item, fields)
     errors: dict[str, list[str]] = {
@@ -124,6 +131,14 @@ def validate_custom_values(
     for name, messages in form.errors.items():
         # A key refused above is missing from the form data; don't add "required" to it.
         errors.setdefault(name, list(messages))
+    if not past_dates_allowed:
+        today = timezone.localdate()
+        for name, value in form.cleaned_data.items():
+            if isinstance(value, date) and value < today and name not in errors:
+                errors[name] = [
+                    str(_("%(date)s is in the past; choose today or a later date."))
+                    % {"date": value.strftime("%d.%m.%Y")}
+                ]
     if errors:
         raise ValidationError(errors)
     return {

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django_fsm import has_transition_perm
 
 from orders.lifecycle import State
 from orders.models import Order, OrderEvent, OrderLine
@@ -79,8 +78,14 @@ def order_available_transitions(*, order: Order, user) -> list[TransitionOption]
 
 def order_may_amend(*, order: Order, user) -> bool:
     """Whether `user` may amend `order` now (its lines change, it goes back to quoting):
-    that one transition's conditions and permission, not every transition's."""
-    return has_transition_perm(order.amend, user)
+    only that transition's conditions and permission are checked, not every one's."""
+    return any(
+        transition.name == "amend"
+        and transition.source in (order.state, "*")
+        and all(condition(order) for condition in transition.conditions)
+        and transition.has_perm(order, user)
+        for transition in order.get_all_state_transitions()
+    )
 
 
 def order_desk_list(

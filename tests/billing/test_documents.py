@@ -208,3 +208,20 @@ def test_the_documents_are_outside_public_media(
 
     assert str(settings.PRIVATE_MEDIA_ROOT) in document.file.path
     assert str(settings.MEDIA_ROOT) not in document.file.path
+
+
+def test_the_documents_name_the_delivery_and_the_service(
+    client, client_contact, order_at_payment, company, manager_user, tmp_path
+):
+    order = order_at_payment(percent="50")
+    Order.objects.filter(pk=order.pk).update(
+        delivery_method=Order.DeliveryMethod.COURIER,
+        delivery_address="г. Москва, ул. Лесная, д. 5, кв. 12",
+    )
+    invoice = invoice_issue(order=order, kind=Invoice.Kind.PREPAYMENT, by=manager_user)
+    client.force_login(client_contact.user)
+
+    response = _download(client, order, f"invoice-{invoice.pk}")
+
+    text = _pdf_text(tmp_path, b"".join(response.streaming_content))
+    assert "Доставка: Курьер, г. Москва, ул. Лесная, д. 5, кв. 12" in text

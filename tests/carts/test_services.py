@@ -274,3 +274,22 @@ def test_a_current_offer_is_priced_into_the_lines_discount(contact, sofa):
         Decimal("81000.00"),
     )
     assert order.total == Decimal("81000.00")
+
+
+def test_a_mounting_day_in_the_past_is_refused_and_saves_nothing(contact):
+    from tests.catalog.factories import OrderFormFieldFactory
+
+    wardrobe = ItemFactory(name="Шкаф-купе")
+    OrderFormFieldFactory(
+        item=wardrobe, name="mounting_day", label="День монтажа", field_type="date"
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        cart_add_item(by=contact.user, item=wardrobe, custom_values={"mounting_day": "2020-05-01"})
+
+    assert "mounting_day" in refused.value.message_dict
+    assert "01.05.2020 is in the past" in refused.value.message_dict["mounting_day"][0]
+    assert _nothing_saved() == (0, 0, 0)
+    today = timezone.localdate().isoformat()
+    line = cart_add_item(by=contact.user, item=wardrobe, custom_values={"mounting_day": today})
+    assert line.custom_values == {"mounting_day": today}
