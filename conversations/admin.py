@@ -9,8 +9,8 @@ from core.admin import ReadOnlyAdmin
 
 @admin.register(OrderMessage)
 class OrderMessageAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "order", "author", "is_from_client", "body")
-    list_filter = ("is_from_client",)
+    list_display = ("created_at", "order", "author", "is_from_client", "is_internal", "body")
+    list_filter = ("is_from_client", "is_internal")
     list_select_related = ("order", "author")
     search_fields = ("order__number", "body")
     date_hierarchy = "created_at"

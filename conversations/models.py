@@ -10,7 +10,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from conversations.storage import private_message_files
+
 BODY_MAX_LENGTH = 4000
+ATTACHMENT_NAME_MAX_LENGTH = 200
 RATING_MIN, RATING_MAX = 1, 5
 
 
@@ -34,6 +37,21 @@ class OrderMessage(models.Model):
     # and stays true if the user is later deleted or changes role.
     is_from_client = models.BooleanField(_("from the client"))
     body = models.TextField(_("message"), max_length=BODY_MAX_LENGTH)
+    # Staff's note to each other on the thread: never shown, sent or served to the client.
+    is_internal = models.BooleanField(
+        _("internal note"),
+        default=False,
+        help_text=_("Seen by staff only; the client never sees it or hears of it."),
+    )
+    attachment = models.FileField(
+        _("attachment"),
+        upload_to="conversations/%Y/%m/",
+        storage=private_message_files,
+        blank=True,
+    )
+    attachment_name = models.CharField(
+        _("file name"), max_length=ATTACHMENT_NAME_MAX_LENGTH, blank=True
+    )
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
 
     class Meta:

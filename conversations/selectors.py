@@ -20,9 +20,17 @@ def order_get_for_chat(*, user, order_id) -> Order:
         raise Http404("No such order") from error
 
 
-def messages_for_order(order: Order, after_id: int | None = None) -> QuerySet[OrderMessage]:
-    """The order's messages oldest first; with `after_id`, only those newer than it."""
+def messages_for_order(
+    order: Order, after_id: int | None = None, *, include_internal: bool = False
+) -> QuerySet[OrderMessage]:
+    """The order's messages oldest first; with `after_id`, only those newer than it.
+
+    Staff's internal notes only with `include_internal`: a caller showing the thread to
+    the client cannot get them by forgetting an argument.
+    """
     queryset = OrderMessage.objects.filter(order=order).select_related("author")
+    if not include_internal:
+        queryset = queryset.filter(is_internal=False)
     if after_id is not None:
         queryset = queryset.filter(pk__gt=after_id)
     # By id, the same key the poll pages on, so a poll neither repeats nor skips what
@@ -30,18 +38,40 @@ def messages_for_order(order: Order, after_id: int | None = None) -> QuerySet[Or
     return queryset.order_by("id")
 
 
+def attachments_for_order(order: Order, *, include_internal: bool = False) -> list[OrderMessage]:
+    """The order's messages that carry a file, oldest first (internal ones as above)."""
+    return list(messages_for_order(order, include_internal=include_internal).exclude(attachment=""))
+
+
+def message_with_attachment_get(
+    order: Order, message_id, *, include_internal: bool = False
+) -> OrderMessage:
+    """The order's message with a file, else 404: another order's, or a note the viewer
+    may not see, is as absent as a missing one."""
+    try:
+        return (
+            messages_for_order(order, include_internal=include_internal)
+            .exclude(attachment="")
+            .get(pk=message_id)
+        )
+    except (OrderMessage.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such file") from error
+
+
 def feedback_for_order(order: Order) -> Feedback | None:
     return Feedback.objects.select_related("author").filter(order=order).first()
 
 
-def messages_for_customer(*, user, customer_id, limit: int = 30) -> list[OrderMessage]:
-    """The latest chat messages on a customer's orders the user may see, newest first."""
+def messages_for_customer(
+    *, user, customer_id, limit: int = 30, include_internal: bool = False
+) -> list[OrderMessage]:
+    """The latest chat messages on a customer's orders the user may see, newest first;
+    staff's internal notes only with `include_internal`."""
     visible = order_list_for_user(user=user).filter(customer_id=customer_id).values("pk")
-    return list(
-        OrderMessage.objects.filter(order__in=visible)
-        .select_related("order", "author")
-        .order_by("-id")[:limit]
-    )
+    messages = OrderMessage.objects.filter(order__in=visible)
+    if not include_internal:
+        messages = messages.filter(is_internal=False)
+    return list(messages.select_related("order", "author").order_by("-id")[:limit])
 
 
 def feedback_for_customer(*, user, customer_id, limit: int = 30) -> list[Feedback]:

@@ -4,10 +4,19 @@ The notifications leave through the outbox in the same transaction as the row, a
 order services do. Neither write is part of the order's lifecycle: no `OrderEvent`.
 """
 
+from pathlib import Path
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from conversations.models import BODY_MAX_LENGTH, RATING_MAX, RATING_MIN, Feedback, OrderMessage
+from conversations.models import (
+    ATTACHMENT_NAME_MAX_LENGTH,
+    BODY_MAX_LENGTH,
+    RATING_MAX,
+    RATING_MIN,
+    Feedback,
+    OrderMessage,
+)
 from notifications.outbox import outbox_write
 from orders.errors import OrderPermissionError, OrderTransitionError, OrderValidationError
 from orders.lifecycle import DeliveryStatus, State
@@ -21,6 +30,8 @@ STAFF_CHAT_PERMISSIONS = (
     "orders.handle_production",
     "orders.handle_delivery",
 )
+ATTACHMENT_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".txt"}
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # Once the client has the goods (or the order is done) there is something to rate.
 FEEDBACK_STATES = (State.CLOSED, State.SERVICE)
 
@@ -57,42 +68,75 @@ def _text(value, *, field: str, required: bool) -> str:
     return text
 
 
-def message_post(*, order: Order, author, body: str) -> OrderMessage:
-    """Post `body` to the order's chat as `author`.
+def _attachment_check(upload) -> str:
+    """The file's extension, once it is a kind and size we keep."""
+    extension = Path(upload.name or "").suffix.lower()
+    if extension not in ATTACHMENT_EXTENSIONS:
+        raise OrderValidationError({"attachment": [_("Attach a PDF, JPG, PNG or TXT file.")]})
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        raise OrderValidationError({"attachment": [_("The file is larger than 10 MB.")]})
+    return extension
+
+
+def message_post(
+    *, order: Order, author, body: str, is_internal: bool = False, attachment=None
+) -> OrderMessage:
+    """Post `body` to the order's chat as `author`, with one file if given.
 
     Requires the order's own client user (`orders.act_as_client`) or staff who see every
     order and may work on orders. Writes the message and one outbox row
     (`order.message_posted`): a client's message notifies the manager, a staff
-    message the client. Raises `OrderPermissionError` or `OrderValidationError`
-    (`body`) and then writes nothing.
+    message the client. With `is_internal`, a note among staff: only staff may post it,
+    and it writes no outbox row, so no notification, email or webhook ever carries it.
+    The `attachment` (PDF, JPG, PNG or TXT up to 10 MB) is kept in private storage under
+    a name of ours; the name the sender gave is kept to show. Raises
+    `OrderPermissionError` or `OrderValidationError` (`body`, `attachment`) and then
+    writes nothing.
     """
-    if _is_order_client(order, author):
+    if is_internal:
+        if not user_may_chat_as_staff(author):
+            raise OrderPermissionError()
+        is_from_client = False
+    elif _is_order_client(order, author):
         is_from_client = True
     elif user_may_chat_as_staff(author):
         is_from_client = False
     else:
         raise OrderPermissionError()
     text = _text(body, field="body", required=True)
+    extension = _attachment_check(attachment) if attachment is not None else ""
     with transaction.atomic():
         # One writer per order at a time: ids are then given in commit order, so a poll
         # asking for "after id N" can never skip a message committed late.
         Order.objects.select_for_update(of=("self",)).filter(pk=order.pk).values("pk").get()
         message = OrderMessage.objects.create(
-            order=order, author=author, is_from_client=is_from_client, body=text
+            order=order,
+            author=author,
+            is_from_client=is_from_client,
+            is_internal=is_internal,
+            body=text,
         )
-        outbox_write(
-            topic="order.message_posted",
-            aggregate_type="order",
-            aggregate_id=order.pk,
-            payload={
-                "order_id": order.pk,
-                "number": order.number,
-                "message_id": message.pk,
-                "author_id": author.pk,
-                "from_client": is_from_client,
-            },
-            dedupe_key=f"order-message:{message.pk}",
-        )
+        if attachment is not None:
+            # Our name on disk, never the sender's: no path tricks, no clashes.
+            message.attachment_name = Path(attachment.name).name[-ATTACHMENT_NAME_MAX_LENGTH:]
+            message.attachment.save(
+                f"order-{order.pk}-message-{message.pk}{extension}", attachment, save=False
+            )
+            message.save(update_fields=["attachment", "attachment_name"])
+        if not is_internal:
+            outbox_write(
+                topic="order.message_posted",
+                aggregate_type="order",
+                aggregate_id=order.pk,
+                payload={
+                    "order_id": order.pk,
+                    "number": order.number,
+                    "message_id": message.pk,
+                    "author_id": author.pk,
+                    "from_client": is_from_client,
+                },
+                dedupe_key=f"order-message:{message.pk}",
+            )
     return message
 
 

@@ -43,6 +43,7 @@ class OrderAction(models.TextChoices):
     DELIVERY_UPDATED = "delivery_updated", _("Delivery updated")
     MANAGER_ASSIGNED = "manager_assigned", _("Manager assigned")
     DETAILS_UPDATED = "details_updated", _("Order details updated")
+    TICKET_PRIORITY_SET = "ticket_priority_set", _("Request priority changed")
     SLA_BREACH = "sla_breach", _("Stage deadline passed")
     SLA_ESCALATION = "sla_escalation", _("Escalated to management")
     QUOTE_REMINDER = "quote_reminder", _("Quote reminder sent")

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
 from django.utils import timezone
 
 from orders.lifecycle import OrderKind, State
@@ -44,3 +45,11 @@ def support_ticket_list(
     return tickets.annotate(priority_rank=rank).order_by(
         "priority_rank", F("sla_due_at").asc(nulls_last=True), "id"
     )
+
+
+def support_ticket_get_for_user(*, user, ticket_id) -> Order:
+    """The support request if `user` may see it, else 404 (another kind of order too)."""
+    try:
+        return order_list_for_user(user=user).get(pk=ticket_id, kind=OrderKind.SUPPORT)
+    except (Order.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such support request") from error

@@ -5,13 +5,13 @@ forms and builds the panels' context and responses.
 """
 
 from django import forms
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from conversations.models import BODY_MAX_LENGTH, RATING_MAX, RATING_MIN
-from conversations.selectors import messages_for_order
+from conversations.selectors import message_with_attachment_get, messages_for_order
 from core.form_errors import form_add_errors
 from orders.errors import OrderError, OrderValidationError
 
@@ -25,6 +25,13 @@ class MessageForm(forms.Form):
         max_length=BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    attachment = forms.FileField(label=_("File (PDF, JPG, PNG or TXT)"), required=False)
+
+
+class StaffMessageForm(MessageForm):
+    """Staff may keep a message among themselves: an internal note the client never sees."""
+
+    is_internal = forms.BooleanField(label=_("Internal note: only staff see it"), required=False)
 
 
 class FeedbackForm(forms.Form):
@@ -58,7 +65,7 @@ def _after(request) -> int | None:
 
 def chat_context(order, *, namespace: str, viewer_is_client: bool, form=None) -> dict:
     """The panel: every message, the poll that appends newer ones, the form (if any)."""
-    chat_messages = list(messages_for_order(order))
+    chat_messages = list(messages_for_order(order, include_internal=not viewer_is_client))
     return {
         "order": order,
         "chat_messages": chat_messages,
@@ -69,7 +76,16 @@ def chat_context(order, *, namespace: str, viewer_is_client: bool, form=None) ->
         "chat_url": reverse(f"{namespace}:order_chat", args=[order.pk]),
         "post_url": reverse(f"{namespace}:order_chat_post", args=[order.pk]),
         "poll_url": reverse(f"{namespace}:order_chat_poll", args=[order.pk]),
+        "file_view": f"{namespace}:order_chat_file",
     }
+
+
+def chat_file_response(order, message_id, *, viewer_is_client: bool) -> FileResponse:
+    """The message's file as a download; 404 for a note the viewer may not see."""
+    message = message_with_attachment_get(order, message_id, include_internal=not viewer_is_client)
+    return FileResponse(
+        message.attachment.open("rb"), as_attachment=True, filename=message.attachment_name
+    )
 
 
 def chat_poll_response(request, order, *, namespace: str, viewer_is_client: bool):
@@ -77,7 +93,7 @@ def chat_poll_response(request, order, *, namespace: str, viewer_is_client: bool
     after = _after(request)
     if after is None:
         return HttpResponseBadRequest("after: the id of the last message shown")
-    newer = list(messages_for_order(order, after_id=after))
+    newer = list(messages_for_order(order, after_id=after, include_internal=not viewer_is_client))
     if not newer:
         return HttpResponse(status=204)
     return render(
@@ -90,6 +106,7 @@ def chat_poll_response(request, order, *, namespace: str, viewer_is_client: bool
             "viewer_is_client": viewer_is_client,
             "poll_seconds": POLL_SECONDS,
             "poll_url": reverse(f"{namespace}:order_chat_poll", args=[order.pk]),
+            "file_view": f"{namespace}:order_chat_file",
         },
     )
 

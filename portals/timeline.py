@@ -46,6 +46,13 @@ def state_label(value: str) -> str:
         return value
 
 
+def _priority_label(value: str) -> str:
+    try:
+        return str(Order.Priority(value).label)
+    except ValueError:
+        return value
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     when: datetime
@@ -74,6 +81,10 @@ def _detail(event: OrderEvent) -> str:
             for line in payload["previous_lines"]
         )
         return gettext("Before: %(lines)s") % {"lines": lines}
+    if event.action == OrderAction.TICKET_PRIORITY_SET:
+        return " → ".join(
+            _priority_label(payload.get(key, "")) for key in ("old_priority", "new_priority")
+        )
     if event.action in MONEY_ACTIONS and payload.get("amount"):
         amount = number_format(Decimal(payload["amount"]), 2, force_grouping=True)
         number = payload.get("invoice_number")

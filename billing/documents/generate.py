@@ -22,7 +22,7 @@ from billing.documents.words import amount_in_words
 from billing.models import CompanyProfile, Document
 from core.money import to_kopecks, vat_included
 from orders.errors import OrderTransitionError
-from orders.lifecycle import State
+from orders.lifecycle import OrderKind, State
 from orders.models import Invoice, Order, Quote
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -48,7 +48,13 @@ class DocumentSpec:
 
 
 def documents_available(order: Order) -> list[DocumentSpec]:
-    """What can be downloaded for the order now; reads the prefetched quotes when there."""
+    """What can be downloaded for the order now; reads the prefetched quotes when there.
+
+    A support request has none: no quote, contract, invoice or act is made for a ticket,
+    whatever its state (a closed ticket is not a delivered order to sign off).
+    """
+    if order.kind == OrderKind.SUPPORT:
+        return []
     quotes = sorted(order.quotes.all(), key=lambda quote: quote.version)
     specs = [
         DocumentSpec(
@@ -105,6 +111,9 @@ def document_spec_find(order: Order, slug: str) -> DocumentSpec | None:
 
 
 def document_get_or_create(*, order: Order, spec: DocumentSpec, by) -> Document:
+    if order.kind == OrderKind.SUPPORT:
+        # The callers find `spec` in `documents_available`; this holds for any other caller.
+        raise DocumentUnavailableError(_("A support request has no documents."))
     existing = Document.objects.filter(order=order, kind=spec.kind, source=spec.source).first()
     if existing is not None:
         return existing

@@ -6,7 +6,7 @@ the API, the admin, tasks and commands call these functions and nothing else.
 
 One module per concern, importing one way: `core` (lock, version, event and outbox row)
 and `lines` at the bottom, then `quotes`, then `lifecycle`, and on top `payments`,
-`reminders` and `recurring`. Callers import from this package, not from its modules.
+`reminders`, `recurring` and `tickets`. Callers import from this package, not from its modules.
 """
 
 from orders.services.lifecycle import (
@@ -47,6 +47,7 @@ from orders.services.reminders import (
     reminders_sweep,
     sla_due_order_ids,
 )
+from orders.services.tickets import ticket_priority_set
 
 __all__ = [
     "LineInput",
@@ -77,4 +78,5 @@ __all__ = [
     "recurring_sweep",
     "reminders_sweep",
     "sla_due_order_ids",
+    "ticket_priority_set",
 ]

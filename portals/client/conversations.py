@@ -20,6 +20,7 @@ from portals.order_chat import (
     FeedbackForm,
     MessageForm,
     chat_context,
+    chat_file_response,
     chat_poll_response,
     form_add_service_error,
     panel_response,
@@ -53,10 +54,15 @@ def order_chat(request, pk):
 def order_chat_post(request, pk):
     """htmx swaps the panel with the answer; a plain form post is redirected to the order."""
     order = order_get_for_chat(user=request.user, order_id=pk)
-    form = MessageForm(request.POST)
+    form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            message_post(order=order, author=request.user, body=form.cleaned_data["body"])
+            message_post(
+                order=order,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                attachment=form.cleaned_data["attachment"],
+            )
         except OrderError as error:
             form_add_service_error(form, error)
         else:
@@ -73,6 +79,15 @@ def order_chat_post(request, pk):
 def order_chat_poll(request, pk):
     order = order_get_for_chat(user=request.user, order_id=pk)
     return chat_poll_response(request, order, namespace=NAMESPACE, viewer_is_client=True)
+
+
+@require_GET
+@login_required
+@clients_only
+def order_chat_file(request, pk, message_id):
+    """A file sent in the order's chat; staff's internal notes are not the client's to get."""
+    order = order_get_for_chat(user=request.user, order_id=pk)
+    return chat_file_response(order, message_id, viewer_is_client=True)
 
 
 @require_http_methods(["GET", "POST"])

@@ -18,6 +18,7 @@ from orders.quote_changes import quote_line_changes
 from orders.selectors import order_available_transitions, order_get_for_user, order_list_for_user
 from orders.services import delivery_update, order_transition, quote_accept
 from portals.client.forms import OrderFilterForm, QuoteAcceptForm
+from portals.client.ticket_page import ticket_page_response
 from portals.error_messages import report_order_error
 from portals.order_money import order_money
 from portals.timeline import order_timeline
@@ -86,6 +87,8 @@ def order_list(request):
 @clients_only
 def order_page(request, pk):
     order = order_get_for_user(user=request.user, order_id=pk)
+    if order.kind == OrderKind.SUPPORT:
+        return ticket_page_response(request, order)
     quote = _current_quote(order)
     previous = _previous_sent_quote(order, quote)
     return render(

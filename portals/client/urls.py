@@ -40,5 +40,10 @@ urlpatterns = [
     path("orders/<int:pk>/chat/", conversations.order_chat, name="order_chat"),
     path("orders/<int:pk>/chat/messages/", conversations.order_chat_post, name="order_chat_post"),
     path("orders/<int:pk>/chat/poll/", conversations.order_chat_poll, name="order_chat_poll"),
+    path(
+        "orders/<int:pk>/chat/files/<int:message_id>/",
+        conversations.order_chat_file,
+        name="order_chat_file",
+    ),
     path("orders/<int:pk>/feedback/", conversations.order_feedback, name="order_feedback"),
 ]

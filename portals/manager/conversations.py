@@ -18,8 +18,9 @@ from orders.errors import OrderError
 from portals.access import user_may_change_orders
 from portals.manager.orders import staff_only
 from portals.order_chat import (
-    MessageForm,
+    StaffMessageForm,
     chat_context,
+    chat_file_response,
     chat_poll_response,
     form_add_service_error,
     panel_response,
@@ -34,7 +35,7 @@ def _order_url(order) -> str:
 
 def _context(request, order, form=None) -> dict:
     if form is None and user_may_change_orders(request.user):
-        form = MessageForm()
+        form = StaffMessageForm()
     return chat_context(order, namespace=NAMESPACE, viewer_is_client=False, form=form)
 
 
@@ -61,17 +62,28 @@ def order_chat_post(request, pk):
     if not user_may_change_orders(request.user):
         raise PermissionDenied
     order = order_get_for_chat(user=request.user, order_id=pk)
-    form = MessageForm(request.POST)
+    form = StaffMessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            message_post(order=order, author=request.user, body=form.cleaned_data["body"])
+            message_post(
+                order=order,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                is_internal=form.cleaned_data["is_internal"],
+                attachment=form.cleaned_data["attachment"],
+            )
         except OrderError as error:
             form_add_service_error(form, error)
         else:
             if request.htmx:
                 form = None
             else:
-                messages.success(request, _("Your message was sent."))
+                messages.success(
+                    request,
+                    _("Your note was saved.")
+                    if form.cleaned_data["is_internal"]
+                    else _("Your message was sent."),
+                )
                 return redirect(_order_url(order))
     context = _context(request, order, form)
     return panel_response(request, "portals/_chat_panel.html", context, back_url=_order_url(order))
@@ -83,3 +95,12 @@ def order_chat_post(request, pk):
 def order_chat_poll(request, pk):
     order = order_get_for_chat(user=request.user, order_id=pk)
     return chat_poll_response(request, order, namespace=NAMESPACE, viewer_is_client=False)
+
+
+@require_GET
+@login_required
+@staff_only
+def order_chat_file(request, pk, message_id):
+    """A file sent in the order's chat, internal notes' included."""
+    order = order_get_for_chat(user=request.user, order_id=pk)
+    return chat_file_response(order, message_id, viewer_is_client=False)

@@ -26,7 +26,9 @@ def customer_history(*, user, customer_id, events=None) -> list[HistoryEntry]:
         *(HistoryEntry(e.created_at, "event", e.order, e.actor, e) for e in events),
         *(
             HistoryEntry(m.created_at, "message", m.order, m.author, m)
-            for m in messages_for_customer(user=user, customer_id=customer_id)
+            for m in messages_for_customer(
+                user=user, customer_id=customer_id, include_internal=True
+            )
         ),
         *(
             HistoryEntry(f.created_at, "feedback", f.order, f.author, f)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.portals import MANAGER_PORTAL_PERMISSION
 from orders.errors import OrderConflictError, OrderError
 from orders.forms import TransitionForm
+from orders.lifecycle import OrderKind
 from orders.selectors import (
     NEW_REQUEST_STATES,
     order_count_new_requests,
@@ -23,6 +24,7 @@ from portals.access import user_may_change_orders
 from portals.error_messages import report_order_error
 from portals.manager.forms import DeliveryForm, OrderBulkForm, OrderDeskFilterForm
 from portals.manager.order_page import order_page_response
+from portals.manager.ticket_page import ticket_page_response
 
 PAGE_SIZE = 50
 staff_only = permission_required(
@@ -95,6 +97,8 @@ def order_desk_new_requests(request):
 @staff_only
 def order_page(request, pk):
     order = order_get_for_user(user=request.user, order_id=pk)
+    if order.kind == OrderKind.SUPPORT:
+        return ticket_page_response(request, order)
     return order_page_response(request, order)
 
 

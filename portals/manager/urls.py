@@ -64,12 +64,18 @@ urlpatterns = [
     path("orders/<int:pk>/chat/", conversations.order_chat, name="order_chat"),
     path("orders/<int:pk>/chat/messages/", conversations.order_chat_post, name="order_chat_post"),
     path("orders/<int:pk>/chat/poll/", conversations.order_chat_poll, name="order_chat_poll"),
+    path(
+        "orders/<int:pk>/chat/files/<int:message_id>/",
+        conversations.order_chat_file,
+        name="order_chat_file",
+    ),
     path("orders/<int:pk>/tasks/", tasks.order_task_add, name="order_task_add"),
     path("tasks/", tasks.task_list, name="task_list"),
     path("tasks/new/", tasks.task_new, name="task_new"),
     path("tasks/<int:pk>/done/", tasks.task_done, name="task_done"),
     path("tasks/<int:pk>/reassign/", tasks.task_reassign_page, name="task_reassign"),
     path("support/", support.support_desk, name="support_desk"),
+    path("support/<int:pk>/priority/", support.ticket_priority, name="ticket_priority"),
     path("reports/", reports.reports, name="reports"),
     path("reports/<slug:table>.csv", reports.report_export, name="report_export"),
 ]

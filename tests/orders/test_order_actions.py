@@ -42,6 +42,7 @@ from orders.services import (
     recurring_order_create,
     recurring_order_run,
     recurring_order_stop,
+    ticket_priority_set,
 )
 from orders.services.core import _record_event
 from tests.catalog.factories import ItemFactory
@@ -112,6 +113,8 @@ def _record_every_fact() -> None:
 
     delivery_update(order=OrderFactory(state=State.DELIVERY), by=None, carrier="СДЭК")
     order_details_update(order=OrderFactory(), by=None, changes={"comment": "Позвонить заранее"})
+    ticket = OrderFactory(kind=OrderKind.SUPPORT, state=State.IN_PROGRESS)
+    ticket_priority_set(order=ticket, priority="urgent", by=None)
     assert order_service_remind(order_id=OrderFactory(state=State.SERVICE).pk)
     entered = timezone.now() - timedelta(hours=5)
     overdue = OrderFactory(

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from billing.models import OnlinePayment
 from carts.models import Cart, CartLine
+from conversations.models import OrderMessage
 from orders.models import Invoice, Order, RecurringOrder
 from orders.services import LineInput, order_create
 from tests.catalog.factories import ItemFactory
@@ -25,8 +26,8 @@ SECRET = "Секретный комментарий соседа"
 
 @pytest.fixture
 def strangers_objects(db):
-    """Everything another company's client has: an order with its invoice, a chat message,
-    a cart, a schedule and an online payment."""
+    """Everything another company's client has: an order with its invoice, a chat message
+    with a file, a cart, a schedule and an online payment."""
     stranger = ContactFactory(customer__name="ООО «Чужие»")
     order = order_create(
         customer=stranger.customer,
@@ -48,7 +49,16 @@ def strangers_objects(db):
         source_order=order, period="monthly", next_run_at=timezone.now()
     )
     attempt = OnlinePayment.objects.create(order=order, amount=10)
+    # A file's name only: the view answers 404 before it would open one.
+    message = OrderMessage.objects.create(
+        order=order,
+        is_from_client=True,
+        body=SECRET,
+        attachment="conversations/secret.pdf",
+        attachment_name="secret.pdf",
+    )
     return {
+        "message": message.pk,
         "order": order.pk,
         "invoice_slug": f"invoice-{invoice.pk}",
         "cart": cart.pk,
@@ -71,6 +81,7 @@ ARGUMENTS = {
     "portals_client:order_chat": {"pk": "order"},
     "portals_client:order_chat_post": {"pk": "order"},
     "portals_client:order_chat_poll": {"pk": "order"},
+    "portals_client:order_chat_file": {"pk": "order", "message_id": "message"},
     "portals_client:order_feedback": {"pk": "order"},
     "portals_client:item_page": None,  # the catalog is public to every client
     "portals_client:catalog_category": None,
