@@ -208,8 +208,14 @@ class DeliverySerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         source="delivery_status", choices=DeliveryStatus.choices, allow_blank=True
     )
-    carrier = serializers.CharField()
+    carrier = serializers.CharField(help_text=_("The carrier's name."))
     tracking_number = serializers.CharField()
+    tracking_url = serializers.CharField(
+        help_text=_(
+            "The carrier's tracking page of the tracking number; empty when the carrier is "
+            "not one of the carriers configured with a tracking link."
+        )
+    )
     expected_date = SupportedDateField(source="expected_delivery_date", allow_null=True)
 
 
@@ -607,6 +613,27 @@ class TransitionInputSerializer(ApiSerializer):
             "The `If-Match` header does the same."
         ),
     )
+    carrier = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=100,
+        help_text=_(
+            "`ship` only: the carrier, by name (e.g. “СДЭК”); a configured carrier's name "
+            "(any case) links its tracking page. Required, with `tracking_number`, where "
+            "the order's workflow ships by carrier (else 422 naming the fields)."
+        ),
+    )
+    tracking_number = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=100,
+        help_text=_("`ship` only: the shipment's tracking number."),
+    )
+    expected_date = SupportedDateField(
+        required=False, help_text=_("`ship` only: the expected delivery date.")
+    )
 
 
 class TransitionOptionSerializer(serializers.Serializer):
@@ -649,7 +676,16 @@ class PaymentRecordedSerializer(PaymentSerializer):
 
 class ShipmentInputSerializer(ApiSerializer):
     status = serializers.ChoiceField(choices=DeliveryStatus.choices, required=False)
-    carrier = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    carrier = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "The carrier, by name (e.g. “СДЭК”, “Почта России”): a configured carrier's name "
+            "(any case) links the order to it and its tracking page; another name is kept "
+            "as given; empty clears it."
+        ),
+    )
     tracking_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
     expected_date = SupportedDateField(required=False)
     note = serializers.CharField(required=False, default="", allow_blank=True, max_length=10000)

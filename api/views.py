@@ -54,6 +54,7 @@ from orders.services import (
     delivery_update,
     order_amend,
     order_create,
+    order_ship,
     order_transition,
     payment_record_or_get,
     quote_accept,
@@ -476,7 +477,10 @@ class OrderViewSet(ApiViewMixin, viewsets.GenericViewSet):
             "200 with the order; 409 when the transition is not possible now (the "
             "problem's `detail` says why) or the order changed meanwhile (with "
             "`If-Match` or `expected_version`); 403 when the key's user lacks the "
-            "permission; 422 for bad input, e.g. cancelling without a reason."
+            "permission; 422 for bad input, e.g. cancelling without a reason, or "
+            "shipping without `carrier` and `tracking_number` where the workflow ships "
+            "by carrier. `ship` takes the carrier (by name), tracking number and "
+            "expected date with it, in one step."
         ),
         parameters=[IF_MATCH_PARAMETER, ETAG_HEADER],
         request=api.TransitionInputSerializer,
@@ -502,14 +506,26 @@ class OrderViewSet(ApiViewMixin, viewsets.GenericViewSet):
                 raise BadRequest(errors={"If-Match": [str(_('Give the ETag, e.g. "3".'))]})
             expected_version = int(parsed.group(1))
         order = self._order_for_write(pk)
-        order_transition(
-            order=order,
-            transition=serializer.validated_data["transition"],
-            by=request.user,
-            note=serializer.validated_data["note"],
-            reason=serializer.validated_data["reason"],
-            expected_version=expected_version,
-        )
+        data = serializer.validated_data
+        if data["transition"] == "ship":
+            order_ship(
+                order=order,
+                by=request.user,
+                carrier=data["carrier"],
+                tracking_number=data["tracking_number"],
+                expected_date=data.get("expected_date"),
+                note=data["note"],
+                expected_version=expected_version,
+            )
+        else:
+            order_transition(
+                order=order,
+                transition=data["transition"],
+                by=request.user,
+                note=data["note"],
+                reason=data["reason"],
+                expected_version=expected_version,
+            )
         return self._detail(pk)
 
     @extend_schema(
@@ -552,8 +568,9 @@ class OrderViewSet(ApiViewMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Record where the shipment is",
         description=_(
-            "Carrier, tracking number, expected date and delivery sub-status; fields left "
-            "out stay as they are. Accepted in any state; 200 with the order."
+            "Carrier (by name), tracking number, expected date and delivery sub-status; "
+            "fields left out stay as they are. Accepted in any state; 200 with the order. "
+            "A changed sub-status notifies the client with the tracking link."
         ),
         request=api.ShipmentInputSerializer,
         responses=responses({200: api.OrderDetailSerializer}, 404, 422),

@@ -18,7 +18,8 @@ replayed later.
 
 from django.utils.translation import gettext_lazy as _
 
-from orders.actions import OrderAction
+from orders.actions import OrderAction, delivery_status_topic
+from orders.lifecycle import DeliveryStatus
 
 SIGNATURE_HEADER = "X-Signature"
 TIMESTAMP_HEADER = "X-Webhook-Timestamp"
@@ -37,5 +38,9 @@ ORDER_ALL_TOPICS = "order.*"
 
 
 def order_topics() -> list[str]:
-    """Every topic an order event can have, one per `OrderAction`: transitions and facts."""
-    return [action.topic for action in OrderAction]
+    """Every topic an order event can have, one per `OrderAction` (transitions and facts),
+    then one per delivery sub-status (written beside a `delivery_updated` event)."""
+    return [
+        *(action.topic for action in OrderAction),
+        *(delivery_status_topic(status) for status in DeliveryStatus),
+    ]

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from orders.actions import OrderAction
+from orders.actions import OrderAction, delivery_status_topic
+from orders.lifecycle import DeliveryStatus
 
 CLIENT, MANAGER, DIRECTOR = "client", "manager", "director"
 # The user named by the payload's "assignee_id" (a task's new assignee).
@@ -27,6 +28,8 @@ class Message:
     headline: str
     audiences: tuple[str, ...]
     channels: tuple[str, ...] = (EMAIL, IN_APP)
+    # Says where the shipment is: carrier, tracking number and the tracking link.
+    shows_shipment: bool = False
 
 
 MESSAGES = {
@@ -99,6 +102,35 @@ MESSAGES = {
             _("Order %(number)s has been shipped"),
             _("Your order is on its way."),
             (CLIENT,),
+            shows_shipment=True,
+        ),
+        Message(
+            "handed_to_carrier",
+            _("Order %(number)s has been handed to the carrier"),
+            _("Your order has been handed to the carrier."),
+            (CLIENT,),
+            shows_shipment=True,
+        ),
+        Message(
+            "in_transit",
+            _("Order %(number)s is in transit"),
+            _("Your order is on its way to you."),
+            (CLIENT,),
+            shows_shipment=True,
+        ),
+        Message(
+            "with_courier",
+            _("Order %(number)s is with the courier"),
+            _("A courier is bringing your order to you."),
+            (CLIENT,),
+            shows_shipment=True,
+        ),
+        Message(
+            "at_pickup_point",
+            _("Order %(number)s is at the pickup point"),
+            _("Your order is waiting for you at the pickup point."),
+            (CLIENT,),
+            shows_shipment=True,
         ),
         Message(
             "delay_notice",
@@ -111,6 +143,7 @@ MESSAGES = {
             _("Order %(number)s delivered"),
             _("The order has been delivered."),
             (CLIENT, MANAGER),
+            shows_shipment=True,
         ),
         Message(
             "feedback_request",
@@ -231,6 +264,12 @@ TOPIC_MESSAGES = {
     OrderAction.QUOTE_REMINDER.topic: ["quote_awaiting"],
     OrderAction.SERVICE_REMINDER.topic: ["service_due"],
     OrderAction.PAYMENT_REMINDER.topic: ["invoice_unpaid"],
+    # A changed delivery sub-status (see `orders.actions.delivery_status_topic`).
+    delivery_status_topic(DeliveryStatus.HANDED_TO_CARRIER): ["handed_to_carrier"],
+    delivery_status_topic(DeliveryStatus.IN_TRANSIT): ["in_transit"],
+    delivery_status_topic(DeliveryStatus.WITH_COURIER): ["with_courier"],
+    delivery_status_topic(DeliveryStatus.AT_PICKUP_POINT): ["at_pickup_point"],
+    delivery_status_topic(DeliveryStatus.HANDED_TO_CLIENT): ["delivered"],
     "task.assigned": ["task_assigned"],
     "account.signup_confirmation": ["signup_confirmation"],
     "order.feedback_left": ["feedback_received"],
@@ -240,7 +279,7 @@ TOPIC_MESSAGES = {
 # Topics whose messages depend on the event's details (see `messages_for`): every candidate.
 CONDITIONAL_TOPIC_MESSAGES = {
     "order.message_posted": ["chat_from_client", "chat_from_manager"],
-    OrderAction.DELIVERY_UPDATED.topic: ["delay_notice", "delivered"],
+    OrderAction.DELIVERY_UPDATED.topic: ["delay_notice"],
 }
 
 
@@ -260,6 +299,4 @@ def messages_for(topic: str, payload: dict) -> list[Message]:
         date_change = changes.get("expected_delivery_date")
         if date_change and date_change.get("old") and date_change["new"] > date_change["old"]:
             keys.append("delay_notice")
-        if changes.get("delivery_status", {}).get("new") == "handed_to_client":
-            keys.append("delivered")
     return [MESSAGES[key] for key in keys]

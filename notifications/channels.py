@@ -13,6 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts.services import registration_awaits_confirmation, registration_confirmation_link
 from notifications.builtin_messages import MESSAGES
@@ -44,7 +45,7 @@ def order_for_notification(order_id):
     from orders.models import Order
 
     return (
-        Order.objects.select_related("customer__manager", "manager", "contact")
+        Order.objects.select_related("customer__manager", "manager", "contact", "shipping_carrier")
         .prefetch_related("lines")
         .filter(pk=order_id)
         .first()
@@ -120,13 +121,29 @@ def render_message(delivery) -> dict:
                 url=url,
             )
         spec = MESSAGES[delivery.message_key]
-        return compose_message(
+        rendered = compose_message(
             subject=str(spec.subject) % {"number": order.number if order else ""},
             headline=str(spec.headline),
             order=order,
             payload=payload,
             url=url,
         )
+        if spec.shows_shipment and order is not None:
+            # The email's frame shows the shipment; the in-app text is the headline alone.
+            rendered["headline"] = "\n".join([rendered["headline"], *shipment_lines(order)])
+        return rendered
+
+
+def shipment_lines(order) -> list[str]:
+    """Carrier, tracking number and tracking link of the order, those it has."""
+    lines = []
+    if order.carrier:
+        lines.append(_("Carrier: %(carrier)s.") % {"carrier": order.carrier})
+    if order.tracking_number:
+        lines.append(_("Tracking number: %(number)s.") % {"number": order.tracking_number})
+    if order.tracking_url:
+        lines.append(_("Track the shipment: %(url)s") % {"url": order.tracking_url})
+    return lines
 
 
 def _signup_confirmation_email(delivery) -> dict | None:

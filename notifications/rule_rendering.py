@@ -97,6 +97,7 @@ def rule_context(order, *, payload: dict, url: str) -> dict:
             "delivery_status": str(order.get_delivery_status_display() or ""),
             "carrier": order.carrier,
             "tracking_number": order.tracking_number,
+            "tracking_url": order.tracking_url,
             "service_date": order.service_date,
             "service_place": order.service_place,
             "delivery_method": str(order.get_delivery_method_display() or ""),

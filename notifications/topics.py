@@ -7,10 +7,12 @@ fact becomes configurable without touching this module; or one of the topics
 
 import re
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from notifications.builtin_messages import TOPIC_MESSAGES, Message
-from orders.actions import OrderAction
+from orders.actions import OrderAction, delivery_status_topic
+from orders.lifecycle import DeliveryStatus
 
 ORDER_PREFIX = "order."
 
@@ -21,11 +23,26 @@ CONVERSATION_TOPIC_LABELS = {
 }
 
 
+# Outbox rows beside a `DELIVERY_UPDATED` event whose sub-status changed, one topic each.
+DELIVERY_STATUS_TOPIC_LABELS = {
+    delivery_status_topic(status): format_lazy(_("Delivery status: {}"), status.label)
+    for status in DeliveryStatus
+}
+
+# What a rule about the shipment adds to the built-in text it starts from.
+SHIPMENT_TEMPLATE = _(
+    "{% if order.carrier %}Carrier: {{ order.carrier }}.\n{% endif %}"
+    "{% if order.tracking_number %}Tracking number: {{ order.tracking_number }}.\n{% endif %}"
+    "{% if order.tracking_url %}Track the shipment: {{ order.tracking_url }}{% endif %}"
+)
+
+
 def topic_labels() -> dict[str, str]:
     """topic -> label for every order topic: the actions in the enumeration's order
     (transitions first, in the lifecycle's order), then the conversations' topics."""
     labels = {action.topic: action.label for action in OrderAction}
     labels.update(CONVERSATION_TOPIC_LABELS)
+    labels.update(DELIVERY_STATUS_TOPIC_LABELS)
     # A topic the built-in table knows but nobody labelled still gets offered.
     for topic in TOPIC_MESSAGES:
         if topic.startswith(ORDER_PREFIX):
@@ -54,6 +71,8 @@ def prefill_from_builtin(message: Message) -> dict:
         "subject_template": template_from_builtin(message.subject),
         "body_template": template_from_builtin(message.headline),
     }
+    if message.shows_shipment:
+        initial["body_template"] += "\n" + str(SHIPMENT_TEMPLATE)
     if audience in ("client", "manager"):
         initial["audience"] = audience
     else:

@@ -57,3 +57,13 @@ class OrderAction(models.TextChoices):
     def topic(self) -> str:
         """The outbox topic of its events: what webhooks and notification rules subscribe to."""
         return f"order.{self.value}"
+
+
+# A delivery sub-status change is a `DELIVERY_UPDATED` event; it also writes an outbox row
+# of its own topic per new sub-status, so a notification rule (or a webhook) can answer
+# "in transit" and "at the pickup point" separately.
+DELIVERY_STATUS_TOPIC_PREFIX = "order.delivery_status."
+
+
+def delivery_status_topic(status: str) -> str:
+    return f"{DELIVERY_STATUS_TOPIC_PREFIX}{status}"

@@ -2,18 +2,20 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from orders.lifecycle import State
+from orders.lifecycle import DeliveryStatus, State
 from orders.models import Order, OrderEvent, OrderLine
 
 VIEW_ALL_ORDERS = "orders.view_all_orders"
 
 
 def _base() -> QuerySet[Order]:
-    return Order.objects.select_related("customer", "contact", "manager", "workflow")
+    return Order.objects.select_related(
+        "customer", "contact", "manager", "workflow", "shipping_carrier"
+    )
 
 
 def order_list_for_user(*, user) -> QuerySet[Order]:
@@ -85,6 +87,40 @@ def order_may_amend(*, order: Order, user) -> bool:
         and all(condition(order) for condition in transition.conditions)
         and transition.has_perm(order, user)
         for transition in order.get_all_state_transitions()
+    )
+
+
+def order_list_open_deliveries(*, user) -> QuerySet[Order]:
+    """Orders on their way that the client has not received yet, soonest expected first.
+
+    Orders name no courier: every courier sees every open delivery.
+    """
+    return (
+        order_list_for_user(user=user)
+        .filter(state=State.DELIVERY)
+        .exclude(delivery_status=DeliveryStatus.HANDED_TO_CLIENT)
+        .order_by(F("expected_delivery_date").asc(nulls_last=True), "state_changed_at", "id")
+    )
+
+
+def order_list_production_queue(*, user) -> QuerySet[Order]:
+    """Orders in production, the soonest expected delivery first, then the longest waiting."""
+    return (
+        order_list_for_user(user=user)
+        .filter(state=State.PRODUCTION)
+        .order_by(F("expected_delivery_date").asc(nulls_last=True), "state_changed_at", "id")
+    )
+
+
+def order_may_ship(*, order: Order, user) -> bool:
+    """Whether `user` may take "Ship" on `order` now; its conditions read only the workflow,
+    so a queue of rows costs no query per row."""
+    return any(
+        transition.name == "ship"
+        and transition.source == order.state
+        and transition.has_perm(order, user)
+        and all(condition(order) for condition in transition.conditions)
+        for transition in Order._meta.get_field("state").get_all_transitions(Order)
     )
 
 

@@ -48,6 +48,7 @@ SETTINGS_FIELDS = (
     "uses_quote",
     "uses_contract",
     "uses_delivery",
+    "ships_by_carrier",
     "uses_service",
     "payment_terms",
     "prepayment_percent",

@@ -1,4 +1,5 @@
 from orders.models.calendar import BusinessCalendar
+from orders.models.carrier import Carrier
 from orders.models.history import OrderEvent
 from orders.models.order import FeedCursor, Order, OrderLine, OrderNumberSequence
 from orders.models.payments import Invoice, Payment, Refund
@@ -8,6 +9,7 @@ from orders.models.workflow import Workflow
 
 __all__ = [
     "BusinessCalendar",
+    "Carrier",
     "FeedCursor",
     "Invoice",
     "Order",

@@ -139,7 +139,17 @@ class Order(OrderLifecycle):
     delivery_status = models.CharField(
         _("delivery status"), max_length=20, choices=DeliveryStatus.choices, blank=True
     )
+    # The name as shipped (orders from before carriers were data, or an API's free text);
+    # `shipping_carrier` links the carrier of the list, whose tracking link it gives.
     carrier = models.CharField(_("carrier"), max_length=100, blank=True)
+    shipping_carrier = models.ForeignKey(
+        "orders.Carrier",
+        verbose_name=_("carrier from the list"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
     tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
     expected_delivery_date = models.DateField(_("expected delivery"), null=True, blank=True)
     contract_signed_at = models.DateTimeField(_("contract signed"), null=True, blank=True)
@@ -234,6 +244,13 @@ class Order(OrderLifecycle):
 
     def is_prepaid_as_agreed(self) -> bool:
         return self.amount_paid() >= self.prepayment_due()
+
+    @property
+    def tracking_url(self) -> str:
+        """The carrier's tracking page of the shipment, or "" (no listed carrier or number)."""
+        if self.shipping_carrier is None:
+            return ""
+        return self.shipping_carrier.tracking_url(self.tracking_number)
 
     def belongs_to_client_user(self, user) -> bool:
         contact = getattr(user, "contact", None) if user.is_authenticated else None

@@ -42,6 +42,14 @@ class Workflow(models.Model):
         default=True,
         help_text=_("Off for work done on the client's premises: orders close after production."),
     )
+    ships_by_carrier = models.BooleanField(
+        _("ships by carrier"),
+        default=False,
+        help_text=_(
+            "Shipping asks for the carrier and the tracking number; an order is not shipped "
+            "without them."
+        ),
+    )
     uses_service = models.BooleanField(_("after-sales service stage"), default=True)
     payment_terms = models.CharField(
         _("default payment terms"),

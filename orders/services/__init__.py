@@ -15,7 +15,9 @@ from orders.services.lifecycle import (
     order_assign_manager,
     order_create,
     order_details_update,
+    order_ship,
     order_transition,
+    shipment_details,
 )
 from orders.services.lines import LineInput
 from orders.services.payments import (
@@ -62,6 +64,7 @@ __all__ = [
     "order_payment_remind",
     "order_repeat",
     "order_service_remind",
+    "order_ship",
     "order_sla_escalate",
     "order_transition",
     "payment_record",
@@ -77,6 +80,7 @@ __all__ = [
     "recurring_order_stop",
     "recurring_sweep",
     "reminders_sweep",
+    "shipment_details",
     "sla_due_order_ids",
     "ticket_priority_set",
 ]

@@ -10,9 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
+from notifications.outbox import outbox_write
 from orders import ledger
-from orders.actions import OrderAction
+from orders.actions import OrderAction, delivery_status_topic
 from orders.business_hours import NoWorkingTimeError, add_business_hours
+from orders.carriers import carrier_find
 from orders.errors import (
     OrderConflictError,
     OrderPermissionError,
@@ -20,7 +22,7 @@ from orders.errors import (
     OrderValidationError,
 )
 from orders.lifecycle import DeliveryStatus, OrderKind, PaymentTerms, State, initial_state_for
-from orders.models import BusinessCalendar, Order, RecurringOrder
+from orders.models import BusinessCalendar, Carrier, Order, RecurringOrder
 from orders.numbering import order_number_next
 from orders.services.core import (
     _bump,
@@ -304,7 +306,11 @@ def order_transition(
     nothing. Raises `OrderPermissionError` or
     `OrderTransitionError` (with the unmet conditions) otherwise. Writes the event
     and an outbox row in the same transaction; entering `quote` opens a new quote version.
+    `ship` goes through `order_ship`, so a workflow that ships by carrier refuses it here
+    too (no carrier and tracking number are given this way).
     """
+    if transition == "ship":
+        return order_ship(order=order, by=by, note=note, expected_version=expected_version)
     with transaction.atomic():
         locked = _lock(order, expected_state=order.state, expected_version=expected_version)
         return _apply_transition(locked, transition, by=by, note=note, reason=reason)
@@ -347,13 +353,17 @@ def delivery_update(
     order: Order,
     by,
     status: str | None = None,
-    carrier: str | None = None,
+    carrier: Carrier | str | None = None,
     tracking_number: str | None = None,
     expected_date: date | None = None,
     note: str = "",
 ) -> Order:
     """Record where the shipment is; a moved expected date stays in the event for delay notices.
 
+    `carrier` is a carrier of the list or a name: a listed carrier's name (any case) links
+    the order to it (its tracking link), another name is kept as text; "" clears it. A
+    changed sub-status also writes an outbox row of its own topic
+    (`delivery_status_topic`) with the carrier, tracking number and link.
     A person may not move the expected date to a day before today (the date they leave
     as it is may have passed: the delivery is late); the system records what it is told.
     Raises `OrderPermissionError` or `OrderValidationError`; then nothing changes.
@@ -392,19 +402,25 @@ def delivery_update(
             if errors:
                 raise OrderValidationError(errors)
         changes = {}
+        carrier_name, listed_carrier = _carrier_resolve(carrier)
+        relink = carrier is not None and locked.shipping_carrier_id != (
+            listed_carrier.pk if listed_carrier else None
+        )
+        if relink:
+            locked.shipping_carrier = listed_carrier
         for name, value in (
             ("delivery_status", status),
-            ("carrier", carrier),
+            ("carrier", carrier_name),
             ("tracking_number", tracking_number),
             ("expected_delivery_date", expected_date),
         ):
             if value is not None and getattr(locked, name) != value:
                 changes[name] = {"old": str(getattr(locked, name) or ""), "new": str(value)}
                 setattr(locked, name, value)
-        if not changes:
+        if not changes and not relink:
             return locked
-        _bump(locked, fields=[*changes])
-        _record_event(
+        _bump(locked, fields=[*changes, *(["shipping_carrier"] if relink else [])])
+        event = _record_event(
             locked,
             action=OrderAction.DELIVERY_UPDATED,
             by=by,
@@ -413,7 +429,108 @@ def delivery_update(
             note=note,
             payload={"changes": changes},
         )
+        if "delivery_status" in changes:
+            _write_delivery_status_topic(locked, event=event, by=by)
     return locked
+
+
+def _carrier_resolve(carrier: Carrier | str | None) -> tuple[str | None, Carrier | None]:
+    """The name to keep and the listed carrier to link, for `delivery_update`'s argument."""
+    if carrier is None:
+        return None, None
+    if isinstance(carrier, Carrier):
+        return carrier.name, carrier
+    listed = carrier_find(carrier)
+    return (listed.name if listed else " ".join(carrier.split())), listed
+
+
+def shipment_details(order: Order) -> dict:
+    """What a notification or a webhook says about where the shipment is."""
+    return {
+        "delivery_status": order.delivery_status,
+        "carrier": order.carrier,
+        "tracking_number": order.tracking_number,
+        "tracking_url": order.tracking_url,
+        "expected_date": str(order.expected_delivery_date or ""),
+    }
+
+
+def _write_delivery_status_topic(order: Order, *, event, by) -> None:
+    """The outbox row of the new sub-status's topic, beside the event's own row."""
+    outbox_write(
+        topic=delivery_status_topic(order.delivery_status),
+        aggregate_type="order",
+        aggregate_id=order.pk,
+        payload={
+            "order_id": order.pk,
+            "number": order.number,
+            "action": OrderAction.DELIVERY_UPDATED,
+            "from_state": order.state,
+            "to_state": order.state,
+            "actor_id": by.pk if by else None,
+            "event_id": event.pk,
+            **shipment_details(order),
+        },
+        dedupe_key=f"order-event:{event.pk}:delivery-status",
+    )
+
+
+def order_ship(
+    *,
+    order: Order,
+    by,
+    carrier: Carrier | str | None = None,
+    tracking_number: str = "",
+    expected_date: date | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Order:
+    """Ship the order (the `ship` transition) with its carrier, tracking number and expected
+    date, in one transaction.
+
+    Where the order's workflow ships by carrier, a carrier and a tracking number are
+    required: without them `OrderValidationError` names the fields and nothing changes.
+    An inactive carrier of the list is refused the same way. The details are recorded
+    first (`delivery_update`, its event and checks), then the transition, whose event and
+    outbox row (the client's "shipped" message) carry them. Raises what
+    `order_transition` and `delivery_update` raise; then nothing is saved.
+    """
+    tracking_number = (tracking_number or "").strip()
+    with transaction.atomic():
+        locked = _lock(order, expected_state=order.state, expected_version=expected_version)
+        _method, spec = _transition_spec(locked, "ship")
+        may_ship = spec is not None and spec.has_perm(locked, by)
+        errors = _shipping_errors(locked, carrier=carrier, tracking_number=tracking_number)
+        if may_ship and errors:
+            raise OrderValidationError(errors)
+        if spec is not None and (carrier or tracking_number or expected_date):
+            locked = delivery_update(
+                order=locked,
+                by=by,
+                carrier=carrier if carrier else None,
+                tracking_number=tracking_number or None,
+                expected_date=expected_date,
+            )
+            locked = _lock(locked)
+        return _apply_transition(
+            locked, "ship", by=by, note=note, payload={"shipment": shipment_details(locked)}
+        )
+
+
+def _shipping_errors(order: Order, *, carrier, tracking_number: str) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if isinstance(carrier, Carrier) and not carrier.is_active:
+        errors["carrier"] = [_("This carrier is no longer in use; choose another.")]
+    if order.workflow is not None and order.workflow.ships_by_carrier:
+        if not carrier or not str(carrier).strip():
+            errors.setdefault("carrier", []).append(
+                _("Choose the carrier: this order type ships by carrier.")
+            )
+        if not tracking_number:
+            errors["tracking_number"] = [
+                _("Give the tracking number: this order type ships by carrier.")
+            ]
+    return errors
 
 
 def order_assign_manager(*, order: Order, manager, by) -> Order:

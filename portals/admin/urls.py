@@ -1,6 +1,15 @@
 from django.urls import path
 
-from portals.admin import api_keys, calendar, catalog, notifications, users, views, workflows
+from portals.admin import (
+    api_keys,
+    calendar,
+    carriers,
+    catalog,
+    notifications,
+    users,
+    views,
+    workflows,
+)
 
 app_name = "portals_admin"
 
@@ -29,6 +38,9 @@ urlpatterns = [
     path("workflows/<int:pk>/", workflows.workflow_edit, name="workflow_edit"),
     path("workflows/<int:pk>/history/", workflows.workflow_history, name="workflow_history"),
     path("calendar/", calendar.calendar_edit, name="calendar_edit"),
+    path("carriers/", carriers.carrier_list_page, name="carrier_list"),
+    path("carriers/new/", carriers.carrier_edit, name="carrier_new"),
+    path("carriers/<int:pk>/", carriers.carrier_edit, name="carrier_edit"),
     path("notifications/", notifications.rule_list, name="notification_rule_list"),
     path("notifications/new/", notifications.rule_new, name="notification_rule_new"),
     path("notifications/<int:pk>/", notifications.rule_edit, name="notification_rule_edit"),

@@ -49,6 +49,7 @@ class WorkflowForm(forms.ModelForm):
             "uses_quote",
             "uses_contract",
             "uses_delivery",
+            "ships_by_carrier",
             "uses_service",
             "payment_terms",
             "prepayment_percent",

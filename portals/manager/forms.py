@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import user_list_with_permission
+from orders.carriers import carrier_list_active
 from orders.lifecycle import PROCESS_ORDER, DeliveryStatus, OrderKind, State
-from orders.models import Order
+from orders.models import Carrier, Order
 from orders.reports import DEFAULT_PERIOD_DAYS, ReportPeriod
 from orders.selectors import order_list_for_user, order_transition_choices_for_user
 from portals.widgets import DatePicker
@@ -176,3 +177,37 @@ class ContractSignedForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"class": "form-control form-control-sm"}),
     )
+
+
+class ShipForm(forms.Form):
+    """The "Ship" action: the carrier, its tracking number and the expected date."""
+
+    state = forms.CharField(widget=forms.HiddenInput)
+    carrier = forms.ModelChoiceField(
+        label=_("Carrier"), queryset=Carrier.objects.none(), required=False, empty_label="—"
+    )
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=100, required=False)
+    expected_date = forms.DateField(
+        label=_("Expected delivery"), required=False, widget=DatePicker()
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["carrier"].queryset = carrier_list_active()
+        for name, field in self.fields.items():
+            if name != "state":
+                css = "form-select form-select-sm" if name == "carrier" else "form-control"
+                field.widget.attrs.update(
+                    {
+                        "class": f"{css} form-control-sm",
+                        "aria-label": field.label,
+                        "placeholder": field.label,
+                        "data-testid": f"ship-{name}",
+                    }
+                )
+
+
+class DeliveryStatusForm(forms.Form):
+    """One click on "My deliveries": the order's new sub-status."""
+
+    status = forms.ChoiceField(choices=DeliveryStatus.choices)

@@ -12,7 +12,7 @@ from orders.lifecycle import State
 from orders.models import Quote
 from orders.selectors import order_available_transitions, order_may_amend
 from portals.access import user_may_change_orders
-from portals.manager.forms import ContractSignedForm, DeliveryForm
+from portals.manager.forms import ContractSignedForm, DeliveryForm, ShipForm
 from portals.manager.intake_forms import OrderDetailsForm
 from portals.manager.money_forms import InvoiceForm, PaymentForm, RefundForm
 from portals.manager.quote_forms import QuoteBuilder
@@ -47,6 +47,15 @@ def order_page_response(request, order, **forms):
                 }
             ),
             "details_form": order_details_form(order, forms.pop("details_form", None)),
+            "ship_form": forms.pop("ship_form", None)
+            or ShipForm(
+                initial={
+                    "state": order.state,
+                    "carrier": order.shipping_carrier_id,
+                    "tracking_number": order.tracking_number,
+                    "expected_date": order.expected_delivery_date,
+                }
+            ),
             "quote_form": quote_builder_form(order, quotes, forms.pop("quote_form", None)),
             "contract_form": forms.pop("contract_form", None) or ContractSignedForm(),
             **order_tasks_context(order, request.user, forms.pop("task_form", None)),

@@ -467,6 +467,7 @@ def test_a_shipment_update_records_carrier_tracking_date_and_status(manager_api)
         "status": "in_transit",
         "carrier": "СДЭК",
         "tracking_number": "1234567890",
+        "tracking_url": "https://www.cdek.ru/ru/tracking?order_id=1234567890",
         "expected_date": expected,
     }
     order.refresh_from_db()

@@ -17,7 +17,7 @@ from notifications.builtin_messages import CONDITIONAL_TOPIC_MESSAGES, TOPIC_MES
 from notifications.topics import CONVERSATION_TOPIC_LABELS, topic_labels
 from orders.actions import OrderAction
 from orders.errors import OrderTransitionError
-from orders.lifecycle import OrderKind, State, is_ticket
+from orders.lifecycle import DeliveryStatus, OrderKind, State, is_ticket
 from orders.models import Invoice, Order, OrderEvent, Quote
 from orders.services import (
     LineInput,
@@ -192,7 +192,9 @@ def test_an_action_outside_the_enumeration_is_refused():
 
 def test_webhook_and_notification_topics_are_the_enumerations():
     # The naming rule subscriptions were made with: it must not change under them.
-    expected = {f"order.{action}" for action in OrderAction.values}
+    expected = {f"order.{action}" for action in OrderAction.values} | {
+        f"order.delivery_status.{status}" for status in DeliveryStatus.values
+    }
     order_rule_topics = set(topic_labels()) - set(CONVERSATION_TOPIC_LABELS)
     builtin = {
         topic
