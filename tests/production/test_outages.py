@@ -174,12 +174,16 @@ def test_smtp_refusing_loses_nothing(stack, api, order_input):
     assert sorted(received) == sorted(sent)
 
 
+DATABASE_CHAOS_SECONDS = 15
+CREATE_ATTEMPTS = 200
+
+
 def _create_until_answered(stack, api_key, order_input, outcomes):
     """Like a careful integration: one Idempotency-Key per order, retried after a 503."""
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {api_key}"
     key = str(uuid.uuid4())
-    for _ in range(20):
+    for _ in range(CREATE_ATTEMPTS):
         response = session.post(
             f"{stack.url}/api/v1/orders/",
             json=order_input(),
@@ -207,8 +211,12 @@ def test_database_connections_dropped_mid_request(stack, api_key, order_input):
     stop = threading.Event()
     kills = []
 
+    # Connections die every 0.3 s for a window, then the database is left alone: every
+    # order must then get its one answer, however slow the machine made the window.
+    chaos_until = time.monotonic() + DATABASE_CHAOS_SECONDS
+
     def drop_connections():
-        while not stop.wait(0.3):
+        while not stop.wait(0.3) and time.monotonic() < chaos_until:
             kills.append(
                 len(
                     stack.sql(
