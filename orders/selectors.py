@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from orders.lifecycle import DeliveryStatus, State
-from orders.models import Order, OrderEvent, OrderLine
+from orders.lifecycle import FINAL_STATES, DeliveryStatus, State
+from orders.models import Invoice, Order, OrderEvent, OrderLine, Quote
 
 VIEW_ALL_ORDERS = "orders.view_all_orders"
 
@@ -124,6 +124,35 @@ def order_may_ship(*, order: Order, user) -> bool:
     )
 
 
+def order_open_q() -> Q:
+    return ~Q(state__in=FINAL_STATES)
+
+
+def order_sla_breached_q(now=None) -> Q:
+    """Open orders past their stage's SLA deadline (or already escalated)."""
+    return order_open_q() & (Q(sla_level__gt=0) | Q(sla_due_at__lte=now or timezone.now()))
+
+
+def order_unassigned_q() -> Q:
+    return Q(manager__isnull=True)
+
+
+def order_quote_waiting_q() -> Q:
+    """At the quote stage with a quote sent to the client and not accepted yet."""
+    sent = Quote.objects.filter(order=OuterRef("pk"), status=Quote.Status.SENT)
+    return Q(state=State.QUOTE) & Q(Exists(sent))
+
+
+def order_invoice_overdue_q(today=None) -> Q:
+    """Open orders with an invoice still awaiting payment after its pay-by date."""
+    overdue = Invoice.objects.filter(
+        order=OuterRef("pk"),
+        status=Invoice.Status.ISSUED,
+        due_date__lt=today or timezone.localdate(),
+    )
+    return order_open_q() & Q(Exists(overdue))
+
+
 def order_desk_list(
     *,
     user,
@@ -133,6 +162,10 @@ def order_desk_list(
     overdue: bool = False,
     query: str = "",
     before_id: int | None = None,
+    unassigned: bool = False,
+    quote_waiting: bool = False,
+    invoice_overdue: bool = False,
+    open_only: bool = False,
 ) -> QuerySet[Order]:
     """The manager's order desk: filtered, newest first, keyset-paged by id (no COUNT)."""
     queryset = order_list_for_user(user=user)
@@ -143,7 +176,15 @@ def order_desk_list(
     if manager is not None:
         queryset = queryset.filter(manager=manager)
     if overdue:
-        queryset = queryset.filter(Q(sla_level__gt=0) | Q(sla_due_at__lte=timezone.now()))
+        queryset = queryset.filter(order_sla_breached_q())
+    if unassigned:
+        queryset = queryset.filter(order_unassigned_q())
+    if quote_waiting:
+        queryset = queryset.filter(order_quote_waiting_q())
+    if invoice_overdue:
+        queryset = queryset.filter(order_invoice_overdue_q())
+    if open_only:
+        queryset = queryset.filter(order_open_q())
     for word in query.casefold().split():
         queryset = queryset.filter(
             Q(number__startswith=word)

@@ -3,7 +3,7 @@
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth.models import Group
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +71,33 @@ def task_list_saved_view(*, user, view: str, now: datetime | None = None) -> Que
     elif view != SavedView.ALL or not user.has_perm(VIEW_ALL_TASKS):
         return Task.objects.none()
     return tasks.order_by("due_at", "id")
+
+
+def task_count_due(*, user, now: datetime | None = None) -> dict[str, int]:
+    """How many open tasks the "due today" and "overdue" saved views list. One query."""
+    now = now or timezone.now()
+    start, end = _today_bounds(now)
+    my_work = Q(assignee=user) | Q(assignee__isnull=True, in_my_role=True)
+    return (
+        task_list_for_user(user=user)
+        .filter(my_work, status=Task.Status.OPEN)
+        .aggregate(
+            today=Count("pk", filter=Q(due_at__gte=start, due_at__lt=end)),
+            overdue=Count("pk", filter=Q(due_at__lt=now)),
+        )
+    )
+
+
+def task_count_overdue_by_assignee(*, user, now: datetime | None = None) -> dict[int, int]:
+    """Open overdue tasks per assignee, of the tasks `user` may see. One query."""
+    now = now or timezone.now()
+    return dict(
+        task_list_for_user(user=user)
+        .filter(status=Task.Status.OPEN, due_at__lt=now, assignee__isnull=False)
+        .order_by()
+        .values_list("assignee_id")
+        .annotate(count=Count("pk"))
+    )
 
 
 def task_get_for_user(*, user, task_id) -> Task:

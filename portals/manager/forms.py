@@ -27,6 +27,13 @@ class OrderDeskFilterForm(forms.Form):
         label=_("Kind"), choices=[("", _("Any kind")), *OrderKind.choices], required=False
     )
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # The manager home's links: each count opens the desk on exactly its orders.
+    manager = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    overdue = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    unassigned = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    quote_waiting = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    invoice_overdue = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    open = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class DeliveryForm(forms.Form):

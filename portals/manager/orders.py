@@ -27,6 +27,8 @@ from portals.manager.order_page import order_page_response
 from portals.manager.ticket_page import ticket_page_response
 
 PAGE_SIZE = 50
+# Filters the manager home's links set; the desk's search form keeps them.
+HOME_FILTERS = ("manager", "overdue", "unassigned", "quote_waiting", "invoice_overdue", "open")
 staff_only = permission_required(
     (MANAGER_PORTAL_PERMISSION, "orders.view_all_orders"), raise_exception=True
 )
@@ -42,15 +44,20 @@ def order_desk(request):
     states = list(filters.get("state") or [])
     if view == "new":
         states = list(NEW_REQUEST_STATES)
+    manager = request.user.pk if view == "mine" else filters.get("manager")
     rows = list(
         order_desk_list(
             user=request.user,
             states=states,
             kind=filters.get("kind", ""),
-            manager=request.user if view == "mine" else None,
-            overdue=view == "overdue",
+            manager=manager,
+            overdue=view == "overdue" or bool(filters.get("overdue")),
             query=filters.get("q", ""),
             before_id=filters.get("before"),
+            unassigned=bool(filters.get("unassigned")),
+            quote_waiting=bool(filters.get("quote_waiting")),
+            invoice_overdue=bool(filters.get("invoice_overdue")),
+            open_only=bool(filters.get("open")),
         )[: PAGE_SIZE + 1]
     )
     next_before = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
@@ -66,6 +73,9 @@ def order_desk(request):
             "next_before": next_before,
             "base_query": query.urlencode(),
             "desk_query": request.GET.urlencode(),
+            "kept_filters": [
+                (name, request.GET[name]) for name in HOME_FILTERS if filters.get(name)
+            ],
             "view": view,
             "views": OrderDeskFilterForm.VIEW_CHOICES,
             "bulk_form": OrderBulkForm(user=request.user) if may_change else None,

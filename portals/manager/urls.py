@@ -1,6 +1,7 @@
 from django.urls import path
 
 from portals.manager import (
+    board,
     bulk,
     carts,
     contracts,
@@ -20,6 +21,9 @@ app_name = "portals_manager"
 
 urlpatterns = [
     path("", views.ManagerHomeView.as_view(), name="home"),
+    path("board/", board.order_board_page, name="order_board"),
+    path("board/columns/", board.order_board_columns, name="order_board_columns"),
+    path("board/orders/<int:pk>/move/", board.order_board_move, name="order_board_move"),
     path("customers/", views.CustomerListView.as_view(), name="customer_list"),
     path("customers/new/", intake.customer_new, name="customer_new"),
     path("customers/lookup/", intake.customer_lookup_view, name="customer_lookup"),

@@ -1,5 +1,7 @@
+from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
+from accounts.selectors import user_list_with_permission
 from core.portals import MANAGER_PORTAL_PERMISSION
 from customers.selectors import (
     customer_changes,
@@ -7,19 +9,46 @@ from customers.selectors import (
     customer_list_with_balances,
     customer_search,
 )
+from orders.day_selectors import order_day_by_manager, order_day_summary
+from orders.lifecycle import PROCESS_ORDER
 from orders.selectors import order_events_for_customer, order_list_for_user
 from portals.access import PortalAccessMixin
 from portals.manager.customer_history import customer_history
 from portals.manager.reports import user_may_view_reports
+from tasks.selectors import task_count_due, task_count_overdue_by_assignee
+
+# Who reads the whole team's day on the home page (directors, administrators).
+TEAM_VIEW_PERMISSION = "accounts.view_user"
 
 
 class ManagerHomeView(PortalAccessMixin, TemplateView):
+    """What to do now: the user's tasks, then the orders waiting on someone, each count
+    linking to the desk filtered to exactly those orders; the whole team's for directors."""
+
     permission_required = MANAGER_PORTAL_PERMISSION
     template_name = "portals/manager/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["may_view_reports"] = user_may_view_reports(self.request.user)
+        user = self.request.user
+        now = timezone.now()
+        sees_team = user.has_perm(TEAM_VIEW_PERMISSION)
+        context.update(
+            may_view_reports=user_may_view_reports(user),
+            sees_team=sees_team,
+            tasks=task_count_due(user=user, now=now),
+            day=order_day_summary(user=user, manager_id=None if sees_team else user.pk, now=now),
+            # The desk's filter of "mine": empty for the team.
+            scope_query="" if sees_team else f"&manager={user.pk}",
+        )
+        if sees_team:
+            tasks_overdue = task_count_overdue_by_assignee(user=user, now=now)
+            context["team"] = [
+                (row, tasks_overdue.get(row.manager_id, 0))
+                for row in order_day_by_manager(
+                    user=user, managers=user_list_with_permission(PROCESS_ORDER), now=now
+                )
+            ]
         return context
 
 
