@@ -28,6 +28,9 @@ class User(AbstractUser):
         help_text=_("Signed up and has not opened the confirmation link yet."),
     )
 
+    # "kind:channel" pairs the user switched off (`accounts.preferences`); empty: all on.
+    notifications_off = models.JSONField(_("notifications switched off"), default=list, blank=True)
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")

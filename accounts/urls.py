@@ -21,6 +21,11 @@ urlpatterns = [
     path("register/confirm/<uidb64>/<token>/", views.register_confirm, name="register_confirm"),
     path("profile/", views.profile, name="profile"),
     path(
+        "profile/notifications/",
+        views.notification_preferences,
+        name="notification_preferences",
+    ),
+    path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(
             template_name="accounts/password_change.html",

@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
+from accounts.preferences import CHANNELS, notification_kinds_for, notification_wanted
 from accounts.services import (
     registration_confirm,
     registration_confirmation_resend,
+    user_notification_preferences_set,
 )
 from accounts.throttling import is_limited, limit_posts, posted_email
 
@@ -31,6 +33,28 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email", "phone", "language"]
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One checkbox per kind of message the user receives and channel, ticked when on."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for kind in notification_kinds_for(user):
+            cells = []
+            for channel, channel_label in CHANNELS:
+                name = f"{kind}__{channel}"
+                self.fields[name] = forms.BooleanField(
+                    label=f"{kind.label}: {channel_label}",
+                    required=False,
+                    initial=notification_wanted(user, kind=kind, channel=channel),
+                )
+                cells.append((channel, self[name]))
+            self.rows.append((kind.label, cells))
+
+    def enabled(self) -> set[tuple[str, str]]:
+        return {tuple(name.split("__", 1)) for name, value in self.cleaned_data.items() if value}
 
 
 TOO_MANY = 429
@@ -81,7 +105,26 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "preferences_form": NotificationPreferencesForm(user=request.user),
+            "channels": CHANNELS,
+        },
+    )
+
+
+# Who may: any logged-in user, for their own messages only.
+@require_http_methods(["POST"])
+@login_required
+def notification_preferences(request):
+    form = NotificationPreferencesForm(request.POST, user=request.user)
+    if form.is_valid():
+        user_notification_preferences_set(user=request.user, enabled=form.enabled())
+        messages.success(request, _("Your notification settings are saved."))
+    return redirect("accounts:profile")
 
 
 # Who may: anyone; a few requests an hour from one address, since each sends an email.

@@ -39,6 +39,10 @@ class Cart(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # When the client is next reminded of the items left here; empty for an empty,
+    # submitted or fully reminded cart. Set and cleared by `carts.services` only.
+    reminder_due_at = models.DateTimeField(_("reminder due"), null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
 
     class Meta:
         verbose_name = _("cart")
@@ -51,7 +55,15 @@ class Cart(models.Model):
                 fields=["contact"], condition=Q(status="open"), name="cart_one_open_per_contact"
             ),
         ]
-        indexes = [models.Index(fields=["status", "updated_at"], name="cart_status_updated_idx")]
+        indexes = [
+            models.Index(fields=["status", "updated_at"], name="cart_status_updated_idx"),
+            # The reminder sweep reads only the carts with a reminder due.
+            models.Index(
+                fields=["reminder_due_at"],
+                condition=Q(reminder_due_at__isnull=False),
+                name="cart_reminder_due_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.contact} · {self.get_status_display()}"

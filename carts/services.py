@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,6 +21,7 @@ from carts.models import Cart, CartLine
 from catalog.models import Item
 from catalog.order_forms import order_form_fields, validate_custom_values
 from catalog.selectors import offer_best_for_items
+from notifications.outbox import outbox_write
 from orders.errors import OrderPermissionError, OrderValidationError
 from orders.lifecycle import OrderKind
 from orders.models import Order
@@ -28,6 +30,9 @@ from orders.services import LineInput, order_create
 MIN_QUANTITY = Decimal("0.001")
 # Well inside the column's 12 digits, so adding to a line can never overflow it.
 MAX_QUANTITY = Decimal("100000")
+CART_REMINDER_TOPIC = "cart.reminder"
+CART_REMINDER_STEPS = 2
+SWEEP_BATCH = 500
 
 
 def _client_contact(user):
@@ -87,9 +92,23 @@ def _line_locked(line: CartLine, contact) -> tuple[Cart, CartLine]:
     return cart, locked
 
 
+def _reminder_wait(reminders_sent: int):
+    if reminders_sent == 0:
+        return settings.CART_REMINDER_FIRST_AFTER
+    return settings.CART_REMINDER_SECOND_AFTER
+
+
 def _touch(cart: Cart) -> None:
-    # The manager's "abandoned" view reads this, so every change of a line counts.
-    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+    """Record a change of the (locked) cart's lines and when its client is next reminded.
+
+    The manager's "abandoned" view reads `updated_at`, so every change of a line counts;
+    the next reminder is due that long after the last change, and an emptied cart has none.
+    """
+    now = timezone.now()
+    due = None
+    if cart.reminders_sent < CART_REMINDER_STEPS and cart.lines.exists():
+        due = now + _reminder_wait(cart.reminders_sent)
+    Cart.objects.filter(pk=cart.pk).update(updated_at=now, reminder_due_at=due)
 
 
 def cart_add_item(
@@ -199,7 +218,7 @@ def cart_submit(*, by, cart: Cart, comment: str = "") -> Order:
     with transaction.atomic():
         # A conditional UPDATE claims the cart: of two racing submits only one matches.
         claimed = Cart.objects.filter(pk=cart.pk, status=Cart.Status.OPEN).update(
-            status=Cart.Status.SUBMITTED, submitted_at=now, updated_at=now
+            status=Cart.Status.SUBMITTED, submitted_at=now, updated_at=now, reminder_due_at=None
         )
         if not claimed:
             raise CartSubmittedError(
@@ -236,3 +255,62 @@ def cart_submit(*, by, cart: Cart, comment: str = "") -> Order:
             raise CartPermissionError() from error
         Cart.objects.filter(pk=cart.pk).update(order=order)
     return order
+
+
+def cart_reminder_send(*, cart_id: int, now=None) -> int | None:
+    """Remind the client of an open cart with items whose reminder is due; returns the step.
+
+    Re-checks under the cart's row lock: a cart submitted, emptied or reminded meanwhile
+    gets nothing (and a due time left on an emptied cart is cleared). Writes one outbox row
+    (`cart.reminder`, email and in-app to the contact's user) keyed by cart and step, so a
+    sweep run twice sends once, and the next due time: the second reminder that long after
+    the cart's last change, none after it. Returns None when nothing was due.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        cart = (
+            Cart.objects.select_for_update(of=("self",))
+            .select_related("contact")
+            .filter(pk=cart_id, reminder_due_at__lte=now)
+            .first()
+        )
+        if cart is None:
+            return None
+        has_lines = cart.lines.exists()
+        user_id = cart.contact.user_id
+        if (
+            cart.status != Cart.Status.OPEN
+            or not has_lines
+            or cart.reminders_sent >= CART_REMINDER_STEPS
+            or user_id is None
+        ):
+            Cart.objects.filter(pk=cart.pk).update(reminder_due_at=None)
+            return None
+        step = cart.reminders_sent + 1
+        # Not `save()`: the sweep is no change of the cart, so `updated_at` stays.
+        Cart.objects.filter(pk=cart.pk).update(
+            reminders_sent=step,
+            reminder_due_at=cart.updated_at + _reminder_wait(step)
+            if step < CART_REMINDER_STEPS
+            else None,
+        )
+        outbox_write(
+            topic=CART_REMINDER_TOPIC,
+            aggregate_type="cart",
+            aggregate_id=cart.pk,
+            payload={"cart_id": cart.pk, "step": step, "recipient_id": user_id},
+            dedupe_key=f"cart-reminder:{cart.pk}:{step}",
+        )
+    return step
+
+
+def cart_reminders_sweep(now=None) -> dict:
+    """Beat's scan of the carts whose reminder is due (a partial index on the due time)."""
+    now = now or timezone.now()
+    cart_ids = list(
+        Cart.objects.filter(reminder_due_at__lte=now)
+        .order_by("reminder_due_at")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    steps = [cart_reminder_send(cart_id=cart_id, now=now) for cart_id in cart_ids]
+    return {"first": steps.count(1), "second": steps.count(2)}

@@ -242,6 +242,12 @@ NOTIFICATIONS_STALE_SECONDS = env.int("NOTIFICATIONS_STALE_SECONDS", default=60)
 QUOTE_REMINDER_AFTER_HOURS = env.int("QUOTE_REMINDER_AFTER_HOURS", default=72)
 SERVICE_REMINDER_DAYS_BEFORE = env.int("SERVICE_REMINDER_DAYS_BEFORE", default=1)
 PAYMENT_REMINDER_AFTER_HOURS = env.int("PAYMENT_REMINDER_AFTER_HOURS", default=72)
+# A cart left with items is recalled to its client once after the first time, once more
+# after the second (hours since the cart was last changed).
+CART_REMINDER_FIRST_AFTER = timedelta(hours=env.int("CART_REMINDER_FIRST_AFTER_HOURS", default=24))
+CART_REMINDER_SECOND_AFTER = timedelta(
+    hours=env.int("CART_REMINDER_SECOND_AFTER_HOURS", default=72)
+)
 INVOICE_PAYMENT_DAYS = env.int("INVOICE_PAYMENT_DAYS", default=5)
 
 # Online card payments speak YooKassa's API (https://yookassa.ru/developers/api). Development

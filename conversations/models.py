@@ -15,6 +15,8 @@ from conversations.storage import private_message_files
 BODY_MAX_LENGTH = 4000
 ATTACHMENT_NAME_MAX_LENGTH = 200
 RATING_MIN, RATING_MAX = 1, 5
+# A rating at or below this is a low one: the director hears of it, the manager calls back.
+LOW_RATING_MAX = 2
 
 
 class OrderMessage(models.Model):
@@ -87,6 +89,15 @@ class Feedback(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("left"), auto_now_add=True)
+    # The call-back task a low rating gives the order's manager; its status is the follow-up.
+    follow_up_task = models.OneToOneField(
+        "tasks.Task",
+        verbose_name=_("follow-up task"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback",
+    )
 
     class Meta:
         verbose_name = _("feedback")
@@ -100,3 +111,7 @@ class Feedback(models.Model):
 
     def __str__(self):
         return f"{self.order_id}: {self.rating}/5"
+
+    @property
+    def is_low(self) -> bool:
+        return self.rating <= LOW_RATING_MAX

@@ -59,7 +59,12 @@ def message_with_attachment_get(
 
 
 def feedback_for_order(order: Order) -> Feedback | None:
-    return Feedback.objects.select_related("author").filter(order=order).first()
+    """The order's feedback with its author and, for a low rating, the follow-up task."""
+    return (
+        Feedback.objects.select_related("author", "follow_up_task__assignee")
+        .filter(order=order)
+        .first()
+    )
 
 
 def messages_for_customer(

@@ -4,14 +4,19 @@ The notifications leave through the outbox in the same transaction as the row, a
 order services do. Neither write is part of the order's lifecycle: no `OrderEvent`.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role
 from conversations.models import (
     ATTACHMENT_NAME_MAX_LENGTH,
     BODY_MAX_LENGTH,
+    LOW_RATING_MAX,
     RATING_MAX,
     RATING_MIN,
     Feedback,
@@ -21,6 +26,8 @@ from notifications.outbox import outbox_write
 from orders.errors import OrderPermissionError, OrderTransitionError, OrderValidationError
 from orders.lifecycle import DeliveryStatus, State
 from orders.models import Order
+from tasks.permissions import user_acts_on_orders
+from tasks.services import task_create
 
 CLIENT_PERMISSION = "orders.act_as_client"
 VIEW_ALL_ORDERS = "orders.view_all_orders"
@@ -34,6 +41,7 @@ ATTACHMENT_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".txt"}
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # Once the client has the goods (or the order is done) there is something to rate.
 FEEDBACK_STATES = (State.CLOSED, State.SERVICE)
+FOLLOW_UP_DUE_AFTER = timedelta(days=1)
 
 
 def _is_order_client(order: Order, user) -> bool:
@@ -163,7 +171,10 @@ def feedback_leave(*, order: Order, author, rating, comment: str = "") -> Feedba
 
     Requires the order's client user and an order the client has received (see
     `order_accepts_feedback`). Writes the feedback and one outbox row
-    (`order.feedback_left`, the manager is notified in-app). Raises
+    (`order.feedback_left`, the manager is notified in-app). A low rating (1 or 2) also
+    gets a follow-up: a task for the order's manager (or, without an active one, for the
+    managers' role) to call the client back, due in a day, and a second outbox row
+    (`order.feedback_low`, the director's rule). Raises
     `OrderPermissionError`, `OrderValidationError` (`rating`, `comment`) or
     `OrderTransitionError` (not received yet, or rated already) and then writes nothing.
     """
@@ -209,4 +220,41 @@ def feedback_leave(*, order: Order, author, rating, comment: str = "") -> Feedba
             },
             dedupe_key=f"order-feedback:{feedback.pk}",
         )
+        if rating <= LOW_RATING_MAX:
+            _low_rating_follow_up(current, feedback)
     return feedback
+
+
+def _low_rating_follow_up(order: Order, feedback: Feedback) -> None:
+    manager = order.manager or order.customer.manager
+    if manager is not None and not (manager.is_active and user_acts_on_orders(manager)):
+        manager = None
+    # Staff read the task in the business's language, whatever the client's is.
+    with translation.override(settings.LANGUAGE_CODE):
+        task = task_create(
+            title=_("Call the client about the low rating of order %(number)s")
+            % {"number": order.number},
+            description=feedback.comment,
+            due_at=timezone.now() + FOLLOW_UP_DUE_AFTER,
+            by=None,
+            assignee=manager,
+            role="" if manager is not None else Role.MANAGER,
+            order=order,
+        )
+    feedback.follow_up_task = task
+    feedback.save(update_fields=["follow_up_task"])
+    outbox_write(
+        topic="order.feedback_low",
+        aggregate_type="order",
+        aggregate_id=order.pk,
+        payload={
+            "order_id": order.pk,
+            "number": order.number,
+            "feedback_id": feedback.pk,
+            "rating": feedback.rating,
+            "comment": feedback.comment,
+            "task_id": task.pk,
+            "manager_id": manager.pk if manager is not None else None,
+        },
+        dedupe_key=f"order-feedback-low:{feedback.pk}",
+    )

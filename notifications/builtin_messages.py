@@ -18,6 +18,8 @@ ASSIGNEE = "assignee"
 # The address the payload's "email" names, in its "language": someone who cannot log in
 # yet (a sign-up awaiting confirmation), so no user's settings apply.
 ADDRESSEE = "addressee"
+# The user named by the payload's "recipient_id" (the client of a cart left with items).
+RECIPIENT = "recipient"
 EMAIL, IN_APP = "email", "in_app"
 
 
@@ -220,6 +222,27 @@ MESSAGES = {
             (IN_APP,),
         ),
         Message(
+            "feedback_low",
+            _("Low rating on order %(number)s"),
+            _(
+                "The client rated the order 1 or 2 of 5. The order's manager has a task to "
+                "call the client back."
+            ),
+            (DIRECTOR,),
+        ),
+        Message(
+            "cart_reminder",
+            _("You left items in your cart"),
+            _("The items you chose are still in your cart. Return to it to place the order."),
+            (RECIPIENT,),
+        ),
+        Message(
+            "cart_reminder_last",
+            _("Your cart is still waiting for you"),
+            _("The items you chose are still in your cart. Place the order while they are there."),
+            (RECIPIENT,),
+        ),
+        Message(
             "quote_awaiting",
             _("Your commercial proposal for order %(number)s awaits your answer"),
             _("The commercial proposal is still waiting for your acceptance."),
@@ -273,6 +296,7 @@ TOPIC_MESSAGES = {
     "task.assigned": ["task_assigned"],
     "account.signup_confirmation": ["signup_confirmation"],
     "order.feedback_left": ["feedback_received"],
+    "order.feedback_low": ["feedback_low"],
 }
 
 
@@ -280,6 +304,7 @@ TOPIC_MESSAGES = {
 CONDITIONAL_TOPIC_MESSAGES = {
     "order.message_posted": ["chat_from_client", "chat_from_manager"],
     OrderAction.DELIVERY_UPDATED.topic: ["delay_notice"],
+    "cart.reminder": ["cart_reminder", "cart_reminder_last"],
 }
 
 
@@ -294,6 +319,8 @@ def messages_for(topic: str, payload: dict) -> list[Message]:
     if topic == "order.message_posted":
         # The other side of the chat hears of it, never the author's own side.
         keys.append("chat_from_client" if payload.get("from_client") else "chat_from_manager")
+    if topic == "cart.reminder":
+        keys.append("cart_reminder_last" if payload.get("step", 1) > 1 else "cart_reminder")
     if topic == OrderAction.DELIVERY_UPDATED.topic:
         changes = payload.get("changes", {})
         date_change = changes.get("expected_delivery_date")

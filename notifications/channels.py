@@ -71,6 +71,13 @@ def _order_url(order, delivery) -> str:
     return order_url(order, is_staff=is_staff)
 
 
+def _url_without_order(delivery) -> str:
+    # A cart reminder leads the client back to the cart; other rows to the portal's start.
+    if delivery.outbox_message.aggregate_type == "cart":
+        return f"{settings.SITE_URL}{reverse('portals_client:cart')}"
+    return settings.SITE_URL
+
+
 def _rule_texts(rule_id: int, *, order, payload: dict, url: str) -> RuleTexts:
     rule = NotificationRule.objects.filter(pk=rule_id).first()
     if rule is None or order is None:
@@ -108,7 +115,7 @@ def render_message(delivery) -> dict:
     order = _order_for(delivery)
     payload = delivery.outbox_message.payload
     with translation.override(delivery.language or "ru"):
-        url = _order_url(order, delivery) if order else settings.SITE_URL
+        url = _order_url(order, delivery) if order else _url_without_order(delivery)
         rule_id = rule_id_of(delivery.message_key)
         if rule_id is not None:
             texts = _rule_texts(rule_id, order=order, payload=payload, url=url)

@@ -8,9 +8,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.preferences import notification_wanted
 from notifications.builtin_messages import EMAIL, IN_APP
 from notifications.channels import send
 from notifications.models import Delivery, OutboxMessage
+from notifications.preferences import notification_kind_of
 from notifications.recipients import recipients_for
 from notifications.rules import notification_specs_for
 from notifications.webhook_subscribers import webhook_subscribers_for
@@ -54,6 +56,7 @@ def outbox_message_dispatch(message_id: int) -> list[int]:
             )
         # A row about something other than an order (a task, an account) names its
         # recipients in the payload; an order row whose order is gone tells nobody.
+        kind = notification_kind_of(message.topic)
         if order is not None or message.aggregate_type != "order":
             for spec in notification_specs_for(message.topic, message.payload, order):
                 for audience in spec.audiences:
@@ -63,6 +66,10 @@ def outbox_message_dispatch(message_id: int) -> list[int]:
                                 continue
                             if channel == EMAIL and not recipient.email:
                                 continue
+                            if recipient.user is not None and not notification_wanted(
+                                recipient.user, kind=kind, channel=channel
+                            ):
+                                continue  # switched off on the recipient's profile
                             delivery = _delivery(
                                 outbox_message=message,
                                 channel=channel,

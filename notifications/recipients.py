@@ -42,6 +42,11 @@ def recipients_for(audience: str, order, payload: dict | None = None) -> list[Re
         user = get_user_model().objects.filter(pk=assignee_id).first() if assignee_id else None
         recipient = _of_user(user)
         return [recipient] if recipient else []
+    if audience == "recipient":
+        recipient_id = (payload or {}).get("recipient_id")
+        user = get_user_model().objects.filter(pk=recipient_id).first() if recipient_id else None
+        recipient = _of_user(user)
+        return [recipient] if recipient else []
     if audience == "client":
         contact = order.contact
         if contact is not None and contact.user_id is not None:

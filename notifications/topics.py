@@ -20,6 +20,7 @@ ORDER_PREFIX = "order."
 CONVERSATION_TOPIC_LABELS = {
     "order.message_posted": _("Chat message posted"),
     "order.feedback_left": _("Client feedback left"),
+    "order.feedback_low": _("Low client rating (1 or 2 of 5)"),
 }
 
 

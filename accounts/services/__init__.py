@@ -1,5 +1,6 @@
 """The accounts' write path, one module per use case; callers import from here."""
 
+from accounts.services.preferences import user_notification_preferences_set
 from accounts.services.registration import (
     SIGNUP_CONFIRMATION_TOPIC,
     ConfirmationTokenGenerator,
@@ -21,5 +22,6 @@ __all__ = [
     "registration_confirmation_send",
     "user_active_set",
     "user_invite",
+    "user_notification_preferences_set",
     "user_roles_set",
 ]

@@ -7,10 +7,18 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.utils.formats import number_format
+from django.urls import reverse
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from conversations.reports import (
+    report_feedback_by_category,
+    report_feedback_by_kind,
+    report_feedback_by_manager,
+    report_feedback_by_month,
+    report_low_ratings,
+)
 from orders.reports import (
     report_funnel,
     report_lost_by_reason,
@@ -68,6 +76,8 @@ class Column:
     csv: Callable[[Any], object]
     html: Callable[[Any], str] | None = None
     numeric: bool = False
+    # The page's link of a cell (an order's page); the CSV keeps the text.
+    link: Callable[[Any], str] | None = None
 
     def display(self, row) -> str:
         return self.html(row) if self.html is not None else str(self.csv(row))
@@ -90,6 +100,103 @@ class ReportTable:
             return None
         return bar_chart(slug=self.slug, title=str(self.title), items=self.chart_items(rows))
 
+
+def format_rating(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return number_format(value, decimal_pos=2, use_l10n=True)
+
+
+def _feedback_columns(group_header) -> tuple[Column, ...]:
+    return (
+        Column(group_header, lambda row: row.label or _("Unassigned")),
+        Column(gettext_lazy("Ratings"), lambda row: row.ratings, numeric=True),
+        Column(
+            gettext_lazy("Average rating"),
+            lambda row: row.average,
+            lambda row: format_rating(row.average),
+            numeric=True,
+        ),
+        Column(gettext_lazy("Ratings of 1–2"), lambda row: row.low, numeric=True),
+        Column(
+            gettext_lazy("Share of 1–2, %"),
+            lambda row: row.low_share,
+            lambda row: format_percent(row.low_share),
+            numeric=True,
+        ),
+    )
+
+
+def _feedback_chart(rows) -> list[tuple[str, Any, str]]:
+    return [(row.label or _("Unassigned"), row.average, format_rating(row.average)) for row in rows]
+
+
+FEEDBACK_TABLES = (
+    ReportTable(
+        slug="feedback-by-month",
+        title=gettext_lazy("Client ratings by month"),
+        note=gettext_lazy(
+            "Ratings (1 to 5) clients left in the period on their orders, by the month they "
+            "were left, and for the whole period."
+        ),
+        fetch=report_feedback_by_month,
+        columns=_feedback_columns(gettext_lazy("Month")),
+    ),
+    ReportTable(
+        slug="feedback-by-manager",
+        title=gettext_lazy("Client ratings by manager"),
+        note=gettext_lazy(
+            "Ratings left in the period, by the manager assigned to the order; lowest "
+            "average first."
+        ),
+        fetch=report_feedback_by_manager,
+        columns=_feedback_columns(gettext_lazy("Manager")),
+        chart_items=_feedback_chart,
+    ),
+    ReportTable(
+        slug="feedback-by-kind",
+        title=gettext_lazy("Client ratings by order kind"),
+        note=gettext_lazy("Ratings left in the period, by the kind of order."),
+        fetch=report_feedback_by_kind,
+        columns=_feedback_columns(gettext_lazy("Order kind")),
+    ),
+    ReportTable(
+        slug="feedback-by-category",
+        title=gettext_lazy("Client ratings by category"),
+        note=gettext_lazy(
+            "Ratings left in the period, by the catalog category of the order's lines: an "
+            "order with items of several categories counts in each of them."
+        ),
+        fetch=report_feedback_by_category,
+        columns=_feedback_columns(gettext_lazy("Category")),
+        chart_items=_feedback_chart,
+    ),
+    ReportTable(
+        slug="low-ratings",
+        title=gettext_lazy("Low ratings and comments"),
+        note=gettext_lazy(
+            "Ratings of 1 or 2 left in the period, newest first, with the client's comment "
+            "and the state of the manager's call-back task."
+        ),
+        fetch=report_low_ratings,
+        columns=(
+            Column(
+                gettext_lazy("Left"),
+                lambda row: row.left_at.isoformat(),
+                lambda row: date_format(row.left_at, "SHORT_DATETIME_FORMAT"),
+            ),
+            Column(
+                gettext_lazy("Order"),
+                lambda row: row.order_number,
+                link=lambda row: reverse("portals_manager:order_page", args=[row.order_id]),
+            ),
+            Column(gettext_lazy("Rating"), lambda row: row.rating, numeric=True),
+            Column(gettext_lazy("Manager"), lambda row: row.manager_name or _("Unassigned")),
+            Column(gettext_lazy("Comment"), lambda row: row.comment),
+            Column(gettext_lazy("Follow-up"), lambda row: row.follow_up_status or "—"),
+        ),
+    ),
+)
 
 TABLES = (
     ReportTable(
@@ -234,13 +341,14 @@ TABLES = (
         ],
     ),
 )
-TABLES_BY_SLUG = {table.slug: table for table in TABLES}
+TABLES_BY_SLUG = {table.slug: table for table in (*TABLES, *FEEDBACK_TABLES)}
 
 
 @dataclass(frozen=True)
 class Cell:
     text: str
     numeric: bool
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -274,7 +382,11 @@ def render_table(table: ReportTable, rows: list) -> RenderedTable:
         note=str(table.note),
         headers=[Cell(str(column.header), column.numeric) for column in table.columns],
         rows=[
-            [Cell(column.display(row), column.numeric) for column in table.columns] for row in rows
+            [
+                Cell(column.display(row), column.numeric, column.link(row) if column.link else "")
+                for column in table.columns
+            ]
+            for row in rows
         ],
         chart=table.chart(rows),
     )

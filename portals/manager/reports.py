@@ -10,7 +10,13 @@ from django.views.decorators.http import require_GET
 
 from core.portals import MANAGER_PORTAL_PERMISSION
 from portals.manager.forms import ReportPeriodForm
-from portals.manager.report_tables import TABLES, TABLES_BY_SLUG, fetch_tables, render_table
+from portals.manager.report_tables import (
+    FEEDBACK_TABLES,
+    TABLES,
+    TABLES_BY_SLUG,
+    fetch_tables,
+    render_table,
+)
 
 # Managers, the director and administrators see the whole process (they may read the
 # workflow configuration); warehouse and courier staff see only their own steps, and
@@ -45,6 +51,10 @@ def reports(request):
         render_table(table, rows)
         for table, rows in fetch_tables(TABLES, user=request.user, period=period)
     ]
+    feedback_tables = [
+        render_table(table, rows)
+        for table, rows in fetch_tables(FEEDBACK_TABLES, user=request.user, period=period)
+    ]
     return render(
         request,
         "portals/manager/reports.html",
@@ -53,6 +63,7 @@ def reports(request):
             "period": period,
             "period_query": _period_query(period),
             "tables": tables,
+            "feedback_tables": feedback_tables,
         },
     )
 

@@ -13,6 +13,13 @@ from tests.orders.factories import OrderFactory, WorkflowFactory
 
 pytestmark = pytest.mark.django_db
 
+# A data migration seeds the director's rule for low ratings; these tests count the others.
+SEEDED_TOPIC = "order.feedback_low"
+
+
+def _rules_added():
+    return NotificationRule.objects.exclude(topic=SEEDED_TOPIC)
+
 
 @pytest.fixture(autouse=True)
 def no_default_rules(db):
@@ -148,7 +155,7 @@ def test_a_new_rule_form_starts_from_the_builtin_text(admin_client):
 def test_creating_a_rule_saves_it_with_its_history(admin_client, admin):
     response = admin_client.post(reverse("portals_admin:notification_rule_new"), _post_data())
 
-    rule = NotificationRule.objects.get()
+    rule = _rules_added().get()
     assert response.status_code == 302
     assert response.url == reverse("portals_admin:notification_rule_edit", args=[rule.pk])
     assert (rule.topic, rule.audience, rule.channels) == ("order.ship", "client", ["email"])
@@ -177,8 +184,8 @@ def test_an_invalid_rule_comes_back_with_the_field_marked_and_nothing_saved(
     assert list(errors) == [field]
     assert message in errors[field][0]
     assert 'is-invalid"' in response.content.decode() or "is-invalid " in response.content.decode()
-    assert NotificationRule.objects.count() == 0
-    assert not NotificationRule.history.exists()
+    assert not _rules_added().exists()
+    assert not NotificationRule.history.exclude(topic=SEEDED_TOPIC).exists()
 
 
 def test_editing_a_rule_is_recorded_and_viewable_in_its_history(admin_client, rule, admin):
@@ -251,7 +258,7 @@ def test_the_forms_preview_button_renders_the_draft_without_saving(admin_client)
     assert response.context["preview"]["subject"] == (
         f"Order {order.number} shipped to {order.customer.name}"
     )
-    assert NotificationRule.objects.count() == 0
+    assert not _rules_added().exists()
 
 
 def test_deactivating_asks_first_then_switches_the_rule_off(admin_client, rule):
