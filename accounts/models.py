@@ -28,6 +28,13 @@ class User(AbstractUser):
         help_text=_("Signed up and has not opened the confirmation link yet."),
     )
 
+    # An integration's user (an API key's, an exchange's): it acts, but is no person to
+    # give orders, tasks or notifications to, so people's lists leave it out.
+    is_service = models.BooleanField(
+        _("service user"),
+        default=False,
+        help_text=_("Acts for an integration through its key; never offered as a person."),
+    )
     # "kind:channel" pairs the user switched off (`accounts.preferences`); empty: all on.
     notifications_off = models.JSONField(_("notifications switched off"), default=list, blank=True)
 

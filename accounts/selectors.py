@@ -17,7 +17,9 @@ def user_list_with_permission(permission: str) -> QuerySet[User]:
         user_permissions__content_type__app_label=app_label,
     )
     return (
-        User.objects.filter(through_group | direct | Q(is_superuser=True), is_active=True)
+        User.objects.filter(
+            through_group | direct | Q(is_superuser=True), is_active=True, is_service=False
+        )
         .distinct()
         .order_by("last_name", "first_name", "username")
     )

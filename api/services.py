@@ -50,6 +50,7 @@ def api_client_create(
             username=f"api-{new_key.prefix}",
             first_name=name[:150],
             last_name="(API)",
+            is_service=True,
         )
         # Service users never log in to a portal: only their key authenticates them.
         user.set_unusable_password()

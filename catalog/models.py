@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
@@ -164,7 +165,7 @@ class OrderFormField(models.Model):
     )
     required = models.BooleanField(_("required"), default=False)
     help_text = models.CharField(_("help text"), max_length=255, blank=True)
-    position = models.PositiveIntegerField(_("position"), default=0)
+    position = models.PositiveIntegerField(pgettext_lazy("order of things", "position"), default=0)
 
     class Meta:
         verbose_name = _("order form field")
@@ -227,7 +228,7 @@ class Attribute(models.Model):
         help_text=_("Key in CSV files and the API, e.g. material."),
     )
     name = models.CharField(_("name"), max_length=100, help_text=_("Shown to clients."))
-    position = models.PositiveIntegerField(_("position"), default=0)
+    position = models.PositiveIntegerField(pgettext_lazy("order of things", "position"), default=0)
     is_filterable = models.BooleanField(
         _("filter in the catalog"),
         default=True,

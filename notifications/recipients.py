@@ -28,7 +28,7 @@ def _of_user(user) -> Recipient | None:
 
 
 def _of_role(role: str) -> list[Recipient]:
-    members = get_user_model().objects.filter(groups__name=role, is_active=True)
+    members = get_user_model().objects.filter(groups__name=role, is_active=True, is_service=False)
     return [r for r in (_of_user(user) for user in members) if r]
 
 

@@ -126,7 +126,9 @@ def task_assignable_users() -> QuerySet[User]:
         user_permissions__content_type__app_label="orders",
     )
     return (
-        User.objects.filter(through_group | direct | Q(is_superuser=True), is_active=True)
+        User.objects.filter(
+            through_group | direct | Q(is_superuser=True), is_active=True, is_service=False
+        )
         .distinct()
         .order_by("last_name", "first_name", "username")
     )

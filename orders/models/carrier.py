@@ -2,6 +2,7 @@ from urllib.parse import quote
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 TRACKING_NUMBER_PLACEHOLDER = "{number}"
 
@@ -27,7 +28,7 @@ class Carrier(models.Model):
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive carriers are not offered when shipping.")
     )
-    position = models.PositiveIntegerField(_("position"), default=0)
+    position = models.PositiveIntegerField(pgettext_lazy("order of things", "position"), default=0)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

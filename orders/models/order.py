@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.money import percent_of
 from orders.lifecycle import DeliveryStatus, OrderKind, OrderLifecycle, PaymentTerms
@@ -261,7 +262,7 @@ class OrderLine(models.Model):
     order = models.ForeignKey(
         Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines"
     )
-    position = models.PositiveIntegerField(_("position"))
+    position = models.PositiveIntegerField(pgettext_lazy("order of things", "position"))
     item = models.ForeignKey(
         "catalog.Item",
         verbose_name=_("item"),

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,5 +39,7 @@ def order_pay_from_balance(request, pk):
             if bonus
             else _("%(amount)s is paid from your balance.")
         )
-        messages.success(request, text % {"amount": f"{amount:.2f}"})
+        # As the page prints money: 15 000,00 in Russian, 15,000.00 in English.
+        shown = number_format(amount, 2, force_grouping=True)
+        messages.success(request, text % {"amount": shown})
     return redirect("portals_client:order_page", pk=pk)

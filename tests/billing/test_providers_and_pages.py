@@ -70,8 +70,11 @@ def test_the_client_pays_with_balance_and_bonus_points_where_allowed(
     assert "Pay 1 000,00 from balance" in page or "Pay 1,000.00 from balance" in page
 
     url = reverse("portals_client:order_pay_from_balance", args=[order.pk])
-    client.post(url)
+    paid = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="ru")
     client.post(url, {"method": "bonus"})
+
+    # The flash prints money as the page does, not as Python does.
+    assert "С баланса оплачено 1\xa0000,00." in paid.content.decode()
 
     methods = sorted(Payment.objects.filter(order=order).values_list("method", "amount"))
     assert methods == [
