@@ -78,6 +78,9 @@ class Column:
     numeric: bool = False
     # The page's link of a cell (an order's page); the CSV keeps the text.
     link: Callable[[Any], str] | None = None
+    # The page's header where its cells read otherwise than the CSV's ("2 h 5 min", not
+    # hours as a number).
+    page_header: Any = None
 
     def display(self, row) -> str:
         return self.html(row) if self.html is not None else str(self.csv(row))
@@ -251,12 +254,14 @@ TABLES = (
                 lambda row: hours(row.average),
                 lambda row: format_duration(row.average),
                 numeric=True,
+                page_header=gettext_lazy("Average"),
             ),
             Column(
                 gettext_lazy("90th percentile, hours"),
                 lambda row: hours(row.p90),
                 lambda row: format_duration(row.p90),
                 numeric=True,
+                page_header=gettext_lazy("90th percentile"),
             ),
         ),
         chart_items=lambda rows: [
@@ -380,7 +385,10 @@ def render_table(table: ReportTable, rows: list) -> RenderedTable:
         slug=table.slug,
         title=str(table.title),
         note=str(table.note),
-        headers=[Cell(str(column.header), column.numeric) for column in table.columns],
+        headers=[
+            Cell(str(column.page_header or column.header), column.numeric)
+            for column in table.columns
+        ],
         rows=[
             [
                 Cell(column.display(row), column.numeric, column.link(row) if column.link else "")

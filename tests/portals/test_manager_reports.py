@@ -236,6 +236,13 @@ def test_time_in_stage_average_and_90th_percentile(director, sales, clock, t0):
         "4 h 20 min",
         "7 h 0 min",
     ]
+    # The page's cells read "4 h 20 min": its headers do not promise hours.
+    assert [cell.text for cell in stage_times.headers] == [
+        "Stage",
+        "Stays",
+        "Average",
+        "90th percentile",
+    ]
 
 
 def test_percentile_is_nearest_rank():
