@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: install run test prod-check backup restore lint format browser system-deps run-deps messages migrations-check deploy-check diagram clean
+.PHONY: install run test prod-check backup restore lint format browser system-deps run-deps messages migrations-check deploy-check diagram screenshots clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (PYTHON=$(PYTHON))"; exit 1; }
@@ -84,6 +84,10 @@ clean:
 	rm -rf var/*.sqlite3 var/static var/celerybeat-schedule*
 
 # The lifecycle diagram in docs/, generated from the FSM; SVG too where Graphviz is installed.
+# The README's pictures, from the demo data in Debian's Chromium.
+screenshots: install system-deps
+	$(BIN)/python bin/screenshots
+
 diagram: install
 	DEBUG=1 $(BIN)/python manage.py lifecycle_diagram
 	@if command -v dot >/dev/null 2>&1; then dot -Tsvg docs/lifecycle.dot -o docs/lifecycle.svg && echo "Wrote docs/lifecycle.svg"; \
