@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: install run test prod-check backup restore lint format browser system-deps run-deps messages migrations-check deploy-check diagram screenshots clean
+.PHONY: install run test prod-check backup restore lint format browser system-deps run-deps messages migrations-check deploy-check diagram screenshots clean bench-search
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (PYTHON=$(PYTHON))"; exit 1; }
@@ -52,6 +52,12 @@ test: install system-deps
 PROD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 prod-check: install system-deps
 	DATABASE_URL=$${DATABASE_URL:-$(PROD_DATABASE_URL)} DEBUG=1 $(BIN)/pytest tests/production -p no:cacheprovider $(PYTEST_ARGS)
+
+# The manager's search box at 1,000,000 orders on PostgreSQL, with and without its trigram
+# indexes: seeds a database of its own (dropped after), writes bench/results/search-<date>.json.
+BENCH_SEARCH_URL ?= postgres://postgres@127.0.0.1:5432/bench_search
+bench-search: install
+	BENCH_SEARCH_URL=$(BENCH_SEARCH_URL) DEBUG=1 $(BIN)/python bench/search.py
 
 # The database (pg_dump, or SQLite's online backup) and the private and media files, into
 # backups/<date-time> or BACKUP=folder; `make restore BACKUP=folder` puts them back into an

@@ -1,12 +1,14 @@
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Case, DecimalField, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from core.history import HistoryEntry, history_entries
-from core.phones import phone_to_e164
+from core.phones import phone_query_forms, phone_to_e164
 from customers.models import Contact, Customer, LedgerEntry
 
 _ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -25,10 +27,74 @@ def customer_list_with_balances() -> QuerySet[Customer]:
 
 
 def customer_search(queryset: QuerySet[Customer], query: str) -> QuerySet[Customer]:
-    """Match any word of the query against name, INN, email, phone and external ID."""
-    for word in query.casefold().split():
-        queryset = queryset.filter(search_text__contains=word)
-    return queryset
+    """Customers the query names as a whole (as the search box finds them: a phone typed
+    any way, a contact), or whose name, INN, email, phone or external ID, or a contact's
+    name or email, contains every word of it."""
+    phrase = search_phrase(query)
+    if not phrase:
+        return queryset
+    by_words = Q()
+    for word in phrase.casefold().split():
+        by_contact = Contact.objects.filter(
+            Q(name__icontains=word) | Q(email__icontains=word)
+        ).values("customer_id")
+        by_words &= Q(search_text__contains=word) | Q(pk__in=by_contact)
+    by_contact = Contact.objects.filter(contact_match_condition(phrase)).values("customer_id")
+    return queryset.filter(by_words | customer_match_condition(phrase) | Q(pk__in=by_contact))
+
+
+# Fewer characters than this match no fragment (a trigram index cannot narrow them down).
+SEARCH_FRAGMENT_MIN_LENGTH = 3
+
+
+def search_phrase(query: str) -> str:
+    """The query as one phrase: trimmed, inner whitespace collapsed."""
+    return " ".join(query.split())
+
+
+def _any_of(conditions: list[Q]) -> Q:
+    return reduce(or_, conditions) if conditions else Q(pk__in=[])
+
+
+def customer_match_condition(phrase: str) -> Q:
+    """Customers whose name, INN, email, phone (typed any way, or a digit fragment) or
+    external ID contains `phrase`: one `LIKE` each on `search_text` (trigram-indexed on
+    PostgreSQL)."""
+    folded = phrase.casefold()
+    e164, digits = phone_query_forms(phrase)
+    fragments = {folded} if len(folded) >= SEARCH_FRAGMENT_MIN_LENGTH else set()
+    fragments |= {form.casefold() for form in (e164, digits) if form}
+    return _any_of([Q(search_text__contains=fragment) for fragment in sorted(fragments)])
+
+
+def contact_match_condition(phrase: str) -> Q:
+    """Contacts whose name or email contains `phrase`, or whose phone is it (typed any
+    way) or contains its digits; each column trigram-indexed on PostgreSQL."""
+    e164, digits = phone_query_forms(phrase)
+    conditions = []
+    if len(phrase) >= SEARCH_FRAGMENT_MIN_LENGTH:
+        conditions += [Q(name__icontains=phrase), Q(email__icontains=phrase)]
+    if e164:
+        conditions.append(Q(phone=e164))
+    if digits:
+        conditions.append(Q(phone__contains=digits))
+    return _any_of(conditions)
+
+
+def customer_search_results(*, query: str, limit: int = 10) -> list[Customer]:
+    """The search box's customers: by name, INN, email, phone or a contact's name, email
+    or phone; an exact INN first, then by name. At most `limit + 1` (one more tells the
+    page there are more), in one query."""
+    phrase = search_phrase(query)
+    if not phrase:
+        return []
+    by_contact = Contact.objects.filter(contact_match_condition(phrase)).values("customer_id")
+    matches = Customer.objects.filter(customer_match_condition(phrase) | Q(pk__in=by_contact))
+    return list(
+        matches.annotate(
+            inn_rank=Case(When(inn=phrase, then=0), default=1, output_field=IntegerField())
+        ).order_by("inn_rank", "name", "id")[: limit + 1]
+    )
 
 
 def customer_lookup(*, query: str, limit: int = 20) -> list[Customer]:

@@ -74,3 +74,22 @@ def _next_from_counter_row(year: int) -> int:
         except IntegrityError:
             continue  # another transaction created the year's row first: take the UPDATE path
     raise RuntimeError("Could not allocate an order number")  # pragma: no cover
+
+
+# No order is numbered before this year: the years a bare number may belong to start here.
+FIRST_NUMBER_YEAR = 2000
+
+
+def order_numbers_for_query(text: str, *, this_year: int) -> list[str]:
+    """The order numbers a typed query may mean, matched exactly (never as a prefix).
+
+    `2026-000008` and `2026-8` are that number; `000008` and `8` are the eighth order of
+    any year (a short list, so the unique index on `number` answers it).
+    """
+    text = text.strip()
+    if match := re.fullmatch(r"(\d{4})-(\d{1,9})", text):
+        return [f"{match[1]}-{int(match[2]):06d}"]
+    if re.fullmatch(r"\d{1,9}", text) and int(text) > 0:
+        years = range(FIRST_NUMBER_YEAR, this_year + 1)
+        return [f"{year}-{int(text):06d}" for year in years]
+    return []

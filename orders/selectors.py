@@ -1,13 +1,36 @@
 """Reads shared by portals and the API: scoped to what the user may see, with their joins."""
 
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
-from orders.lifecycle import FINAL_STATES, DeliveryStatus, State
+from catalog.models import Item
+from customers.models import Contact, Customer
+from customers.selectors import (
+    SEARCH_FRAGMENT_MIN_LENGTH,
+    contact_match_condition,
+    customer_match_condition,
+    search_phrase,
+)
+from orders.lifecycle import FINAL_STATES, DeliveryStatus, OrderKind, State
 from orders.models import Invoice, Order, OrderEvent, OrderLine, Quote
+from orders.numbering import order_numbers_for_query
 
 VIEW_ALL_ORDERS = "orders.view_all_orders"
 
@@ -185,13 +208,8 @@ def order_desk_list(
         queryset = queryset.filter(order_invoice_overdue_q())
     if open_only:
         queryset = queryset.filter(order_open_q())
-    for word in query.casefold().split():
-        queryset = queryset.filter(
-            Q(number__startswith=word)
-            | Q(customer__search_text__contains=word)
-            | Q(tracking_number__iexact=word)
-            | Q(external_id__iexact=word)
-        )
+    for word in query.split():
+        queryset = queryset.filter(order_match_condition(word))
     if before_id is not None:
         queryset = queryset.filter(pk__lt=before_id)
     return queryset.order_by("-id")
@@ -233,3 +251,118 @@ def order_transition_choices_for_user(*, user) -> list[tuple[str, str]]:
         if any(user.has_perm(permission) for permission in permissions):
             choices[transition.name] = str(transition.custom.get("label", transition.name))
     return sorted(choices.items(), key=lambda choice: choice[1])
+
+
+SEARCH_GROUP_SIZE = 10
+# Customers, contacts or items a fragment matches, looked up first, up to this many.
+SEARCH_IDS_MAX = 200
+DIGITS_FRAGMENT_MIN_LENGTH = 8
+
+
+def _by_ids(field: str, matches: QuerySet) -> list[Q]:
+    """`field` among the ids of `matches` (customers, contacts, items: small tables), as a
+    list when there are few: given a subquery, the planner has to guess how many orders
+    it names, and a guess of "some" for what is in fact none walks every order newest
+    first looking for them. Many: the subquery, and that walk stops early."""
+    ids = list(matches.values_list("pk", flat=True)[: SEARCH_IDS_MAX + 1])
+    if not ids:
+        return []
+    if len(ids) > SEARCH_IDS_MAX:
+        return [Q(**{f"{field}__in": matches.values("pk")})]
+    return [Q(**{f"{field}__in": ids})]
+
+
+@dataclass(frozen=True)
+class _OrderSearch:
+    """Where a search phrase may be found on an order, one condition per index."""
+
+    numbers: list[str]
+    on_order: list[Q]
+    line_conditions: list[Q]
+
+    @classmethod
+    def of(cls, phrase: str, *, lines: bool = True) -> "_OrderSearch":
+        numbers = order_numbers_for_query(phrase, this_year=timezone.localdate().year)
+        on_order = [Q(number__in=numbers)] if numbers else []
+        on_order += _by_ids(
+            "customer_id", Customer.objects.filter(customer_match_condition(phrase))
+        )
+        on_order += _by_ids("contact_id", Contact.objects.filter(contact_match_condition(phrase)))
+        on_order.append(Q(external_id=phrase))
+        line_conditions = []
+        # A short run of digits ("000008") is made of trigrams every tracking number has:
+        # the index cannot narrow it down, so it must match a tracking number whole.
+        short_digits = phrase.isdigit() and len(phrase) < DIGITS_FRAGMENT_MIN_LENGTH
+        if len(phrase) >= SEARCH_FRAGMENT_MIN_LENGTH and not short_digits:
+            on_order += [Q(subject__icontains=phrase), Q(tracking_number__icontains=phrase)]
+        else:
+            on_order.append(Q(tracking_number__iexact=phrase))
+        if lines and len(phrase) >= SEARCH_FRAGMENT_MIN_LENGTH:
+            line_conditions = [Q(name__icontains=phrase)]
+            line_conditions += _by_ids("item_id", Item.objects.filter(sku__icontains=phrase))
+        return cls(numbers=numbers, on_order=on_order, line_conditions=line_conditions)
+
+    def condition(self) -> Q:
+        """All of it as one condition on `Order` (subqueries for customers, contacts, lines)."""
+        lines = [
+            Q(pk__in=OrderLine.objects.filter(condition).values("order_id"))
+            for condition in self.line_conditions
+        ]
+        return reduce(or_, [*self.on_order, *lines])
+
+
+def order_match_condition(phrase: str) -> Q:
+    """Orders that `phrase` names: by number in any form (`2026-000008`, `000008`, `8`:
+    the sequence part exactly), by customer (name, INN, email, phone), contact (name,
+    email, phone), item name or SKU in a line, tracking number, subject or external ID."""
+    return _OrderSearch.of(search_phrase(phrase)).condition()
+
+
+def order_search_results(
+    *, user, query: str, tickets: bool = False, limit: int = SEARCH_GROUP_SIZE
+) -> list[Order]:
+    """The search box's orders (or, with `tickets`, its support requests): those the
+    user may see that `query` names, an exact number first, then newest. At most
+    `limit + 1` (one more tells the page there are more), in one query after the
+    look-ups of the customers, contacts and items (SKU) it names.
+
+    On PostgreSQL, for staff who see every order, the query is a union of one bounded
+    query per index (number, customers, contacts, the order's own columns, line names,
+    SKUs), each taking its newest `limit + 1` orders, so each is planned on its own index
+    and stops early; an `OR` across joined tables would walk the orders table instead.
+    """
+    phrase = search_phrase(query)
+    if not phrase:
+        return []
+    visible = order_list_for_user(user=user)
+    kind = Q(kind=OrderKind.SUPPORT) if tickets else ~Q(kind=OrderKind.SUPPORT)
+    # Support requests have no lines: a ticket is found by its subject, number or customer.
+    search = _OrderSearch.of(phrase, lines=not tickets)
+    if user.has_perm(VIEW_ALL_ORDERS) and connection.features.supports_slicing_ordering_in_compound:
+        branches = [
+            Order.objects.filter(kind, condition).order_by("-id").values("pk")[: limit + 1]
+            for condition in search.on_order
+        ]
+        line_kind = (
+            Q(order__kind=OrderKind.SUPPORT) if tickets else ~Q(order__kind=OrderKind.SUPPORT)
+        )
+        branches += [
+            OrderLine.objects.filter(line_kind, condition)
+            .order_by("-order_id")
+            .values("order_id")
+            .distinct()[: limit + 1]
+            for condition in search.line_conditions
+        ]
+        matches = visible.filter(pk__in=branches[0].union(*branches[1:]))
+    else:
+        matches = visible.filter(kind, search.condition())
+    if search.numbers:
+        exact_first = Case(
+            When(number__in=search.numbers, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        matches = matches.annotate(number_rank=exact_first).order_by("number_rank", "-id")
+    else:
+        matches = matches.order_by("-id")
+    return list(matches[: limit + 1])

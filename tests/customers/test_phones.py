@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.phones import phone_to_e164
+from core.phones import phone_query_forms, phone_to_e164
 from customers.models import Customer
 from customers.selectors import customer_search
 from tests.factories import CustomerFactory
@@ -49,3 +49,17 @@ def test_a_customer_is_found_by_the_phone_as_typed(query):
     CustomerFactory(phone="+74951234567")
 
     assert list(customer_search(Customer.objects.all(), query)) == [wanted]
+
+
+@pytest.mark.parametrize(
+    ("typed", "forms"),
+    [
+        ("8 (912) 345-67-89", ("+79123456789", "89123456789")),
+        ("+7 912 345 67 89", ("+79123456789", "79123456789")),
+        ("345-67", ("", "34567")),
+        ("123", ("", "")),
+        ("Ромашка 1234", ("", "")),
+    ],
+)
+def test_a_search_query_means_a_phone_in_whole_or_as_a_digit_fragment(typed, forms):
+    assert phone_query_forms(typed) == forms
