@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from weasyprint import HTML
 
@@ -22,6 +23,7 @@ from billing.documents.words import amount_in_words
 from billing.models import CompanyProfile, Document
 from core.money import to_kopecks, vat_included
 from orders.errors import OrderTransitionError
+from orders.invoice_terms import invoice_label
 from orders.lifecycle import OrderKind, State
 from orders.models import Invoice, Order, Quote
 
@@ -173,6 +175,10 @@ def _context(*, order: Order, spec: DocumentSpec, company: CompanyProfile) -> di
         "total": total,
         "vat": vat,
         "payable": payable,
+        # Lazy: made when the template renders it, in Russian like the rest (render_pdf).
+        "invoice_label": lazy(invoice_label, str)(spec.invoice, order.total)
+        if spec.invoice
+        else "",
         "payable_words": amount_in_words(payable),
         "total_words": amount_in_words(total),
         "date": timezone.localdate(),

@@ -225,3 +225,24 @@ def test_the_documents_name_the_delivery_and_the_service(
 
     text = _pdf_text(tmp_path, b"".join(response.streaming_content))
     assert "Доставка: Курьер, г. Москва, ул. Лесная, д. 5, кв. 12" in text
+
+
+def test_a_prepayment_invoice_is_named_by_the_share_it_asks_for(
+    client, client_contact, order_at_payment, company, manager_user, tmp_path
+):
+    # Agreed 100% up front, but the client pays 9,000 of 19,001 first.
+    order = order_at_payment(percent="100")
+    invoice = invoice_issue(
+        order=order, kind=Invoice.Kind.PREPAYMENT, amount=Decimal("9000.00"), by=manager_user
+    )
+    client.force_login(client_contact.user)
+
+    response = _download(client, order, f"invoice-{invoice.pk}")
+    page = client.get(
+        reverse("portals_client:order_page", args=[order.pk]), HTTP_ACCEPT_LANGUAGE="ru"
+    )
+
+    text = _pdf_text(tmp_path, b"".join(response.streaming_content))
+    assert "Предоплата (47%): 9 000,00" in text
+    assert "Предоплата (100%)" not in text
+    assert "Предоплата (47%)" in page.content.decode()
