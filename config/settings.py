@@ -178,6 +178,8 @@ LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Moscow")
+# English dates as the Russian ones (02.12.2026 10:21), not Django's "Dec. 2, 2026, 10:21 a.m."
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # Phones: typed as people type them ("8 (912) 345-67-89"), checked, stored as E.164 and
 # shown in the international format; a number without a country code is Russian.
