@@ -1,27 +1,7 @@
-"""Where files sent in the order chat are kept: outside MEDIA_ROOT, so no static route
-serves them, only the portals' download views, which check who asks."""
+"""Where files sent in the order chat are kept (migrations name this callable)."""
 
-import os
-
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
-
-
-class PrivateMessageStorage(FileSystemStorage):
-    """Read at use, so tests can move `PRIVATE_MEDIA_ROOT`."""
-
-    @property
-    def base_location(self):
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
+from core.storage import PrivateStorage
 
 
 def private_message_files():
-    return PrivateMessageStorage()
+    return PrivateStorage()
