@@ -346,7 +346,8 @@ class OrderDetailSerializer(OrderSummarySerializer):
 class ReferenceSerializer(ApiSerializer):
     """An object given by our ID or by its ID in the accounting system: exactly one of them."""
 
-    id = serializers.IntegerField(min_value=1, required=False)
+    # Within a 64-bit key: a larger number is a 422 naming the field, not a database error.
+    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
     external_id = serializers.CharField(max_length=EXTERNAL_ID_MAX_LENGTH, required=False)
 
     def validate(self, attrs):

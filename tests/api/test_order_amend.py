@@ -112,3 +112,19 @@ def test_bad_lines_are_422_naming_the_line(manager_api, paid_in_production):
     assert response.status_code == 422
     assert "lines" in str(response.json())
     assert Order.objects.get(pk=order.pk).state == State.PRODUCTION
+
+
+@pytest.mark.parametrize("path", ["amend/", None])
+def test_an_item_id_beyond_any_key_is_422_naming_it(manager_api, paid_in_production, path):
+    order, _table = paid_in_production
+    line = {"item": {"id": 10**20}, "quantity": "1"}
+    url = f"/api/v1/orders/{order.pk}/{path}" if path else "/api/v1/orders/"
+    body = {"lines": [line]}
+    if path is None:
+        body.update(kind="product", customer={"id": order.customer_id})
+
+    response = manager_api.post(url, body, format="json")
+
+    assert response.status_code in (400, 422)
+    assert "lines" in str(response.json())
+    assert Order.objects.get(pk=order.pk).state == State.PRODUCTION

@@ -53,6 +53,5 @@ def test_the_workflows_list_names_stages():
 
     page = _browser(admin).get("/admin-portal/workflows/").content.decode()
 
-    assert " → " in page
+    assert "Заявка (предзаказ) → " in page
     assert "request → quote" not in page
-    assert "КП" in page

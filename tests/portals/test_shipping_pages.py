@@ -285,6 +285,23 @@ def test_the_client_sees_the_delivery_status_with_the_tracking_link(client, cdek
 # The admin portal
 
 
+def test_the_carrier_list_costs_the_same_with_more_carriers(client, django_assert_max_num_queries):
+    _logged_in(client, Role.ADMIN)
+    url = reverse("portals_admin:carrier_list")
+    client.get(url)  # warm the session and permission caches
+
+    with django_assert_max_num_queries(8):
+        few = client.get(url)
+    for number in range(30):
+        Carrier.objects.create(
+            name=f"Перевозчик {number}", tracking_url_pattern="https://t.example/{number}"
+        )
+    with django_assert_max_num_queries(8):
+        many = client.get(url)
+
+    assert len(many.context["carriers"]) == len(few.context["carriers"]) + 30
+
+
 def test_admins_list_and_edit_carriers(client, cdek):
     _logged_in(client, Role.ADMIN)
 
