@@ -53,7 +53,7 @@ def topic_labels() -> dict[str, str]:
 
 def topic_choices() -> list[tuple[str, str]]:
     """Choices for `NotificationRule.topic`; a callable, so migrations do not freeze the list."""
-    return [(topic, f"{label} ({topic})") for topic, label in topic_labels().items()]
+    return list(topic_labels().items())
 
 
 _PERCENT_NAME = re.compile(r"%\((\w+)\)s")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.roles import STAFF_ROLES
+from accounts.roles import STAFF_ROLES, Role
 from api.models import ApiClient, Scope
 from api.services import api_client_create, api_client_revoke
 from core.form_errors import form_add_errors
@@ -29,6 +29,16 @@ key_changers = permission_required(
 )
 
 
+class RoleGroupsField(forms.ModelMultipleChoiceField):
+    """Role groups shown by their translated names, not the group codes."""
+
+    def label_from_instance(self, obj) -> str:
+        try:
+            return str(Role(obj.name).label)
+        except ValueError:
+            return obj.name
+
+
 class ApiKeyForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
     scopes = forms.MultipleChoiceField(
@@ -37,7 +47,7 @@ class ApiKeyForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy("“read” allows GET requests, “write” every other method."),
     )
-    groups = forms.ModelMultipleChoiceField(
+    groups = RoleGroupsField(
         label=gettext_lazy("Roles"),
         # Staff roles only: the client role acts for a customer contact, which a service
         # user never is.
