@@ -32,6 +32,8 @@ class Message:
     channels: tuple[str, ...] = (EMAIL, IN_APP)
     # Says where the shipment is: carrier, tracking number and the tracking link.
     shows_shipment: bool = False
+    # Says when and where the service is: its date and place.
+    shows_service: bool = False
 
 
 MESSAGES = {
@@ -164,12 +166,14 @@ MESSAGES = {
             _("Service for order %(number)s scheduled"),
             _("After-sales service for your order has been scheduled."),
             (CLIENT,),
+            shows_service=True,
         ),
         Message(
             "service_due",
             _("Service for order %(number)s is due soon"),
             _("The scheduled service of the order is coming up."),
             (CLIENT, MANAGER),
+            shows_service=True,
         ),
         Message(
             "ticket_reply",

@@ -13,6 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.services import registration_awaits_confirmation, registration_confirmation_link
@@ -138,6 +139,8 @@ def render_message(delivery) -> dict:
         if spec.shows_shipment and order is not None:
             # The email's frame shows the shipment; the in-app text is the headline alone.
             rendered["headline"] = "\n".join([rendered["headline"], *shipment_lines(order)])
+        if spec.shows_service and order is not None:
+            rendered["headline"] = "\n".join([rendered["headline"], *service_lines(order)])
         return rendered
 
 
@@ -150,6 +153,18 @@ def shipment_lines(order) -> list[str]:
         lines.append(_("Tracking number: %(number)s.") % {"number": order.tracking_number})
     if order.tracking_url:
         lines.append(_("Track the shipment: %(url)s") % {"url": order.tracking_url})
+    return lines
+
+
+def service_lines(order) -> list[str]:
+    """The date and the place of the order's service, those it has."""
+    lines = []
+    if order.service_date:
+        lines.append(
+            _("Service date: %(date)s.") % {"date": date_format(order.service_date, "d.m.Y")}
+        )
+    if order.service_place:
+        lines.append(_("Service place: %(place)s.") % {"place": order.service_place})
     return lines
 
 

@@ -36,6 +36,11 @@ SHIPMENT_TEMPLATE = _(
     "{% if order.tracking_number %}Tracking number: {{ order.tracking_number }}.\n{% endif %}"
     "{% if order.tracking_url %}Track the shipment: {{ order.tracking_url }}{% endif %}"
 )
+# And what one about the service adds.
+SERVICE_TEMPLATE = _(
+    '{% if order.service_date %}Service date: {{ order.service_date|date:"d.m.Y" }}.\n{% endif %}'
+    "{% if order.service_place %}Service place: {{ order.service_place }}.{% endif %}"
+)
 
 
 def topic_labels() -> dict[str, str]:
@@ -74,6 +79,8 @@ def prefill_from_builtin(message: Message) -> dict:
     }
     if message.shows_shipment:
         initial["body_template"] += "\n" + str(SHIPMENT_TEMPLATE)
+    if message.shows_service:
+        initial["body_template"] += "\n" + str(SERVICE_TEMPLATE)
     if audience in ("client", "manager"):
         initial["audience"] = audience
     else:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.actions import OrderAction
 from orders.lifecycle import DeliveryStatus, State
-from orders.models import Order, OrderEvent
+from orders.models import Order, OrderEvent, RecurringOrder
 
 OTHER_ACTION_LABEL = _("Order updated")
 # A payment received before the order's payment stage (its event says `"advance": true`).
@@ -85,11 +85,20 @@ def _detail(event: OrderEvent) -> str:
         return " → ".join(
             _priority_label(payload.get(key, "")) for key in ("old_priority", "new_priority")
         )
+    if event.action == OrderAction.RECURRING_CREATED and payload.get("period"):
+        return _period_label(payload["period"])
     if event.action in MONEY_ACTIONS and payload.get("amount"):
         amount = number_format(Decimal(payload["amount"]), 2, force_grouping=True)
         number = payload.get("invoice_number")
         return f"{number}: {amount}" if number else amount
     return ""
+
+
+def _period_label(value: str) -> str:
+    try:
+        return str(RecurringOrder.Period(value).label)
+    except ValueError:  # a period since retired
+        return ""
 
 
 def _quantity(value: Decimal) -> str:

@@ -100,7 +100,8 @@ def order_repeat(*, order: Order, by) -> Order:
 
 
 def recurring_order_run(*, schedule_id: int, now: datetime | None = None) -> Order | None:
-    """Create the order a due schedule owes, exactly once, and move the schedule on.
+    """Create the order a due schedule owes, exactly once, and move the schedule on; the
+    new order's `related_order` is the schedule's source order.
 
     The schedule row is locked (skipped while another sweep holds it) and its due time
     re-checked; a unique constraint on (schedule, run time) backs this up.
@@ -138,6 +139,8 @@ def recurring_order_run(*, schedule_id: int, now: datetime | None = None) -> Ord
                     currency=source.currency,
                     comment=source.comment,
                     recurring=(schedule, run_at),
+                    # Both portals link an order to the one it repeats.
+                    related_order=source,
                 )
         except OrderValidationError as error:
             _record_event(

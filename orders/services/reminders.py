@@ -138,7 +138,8 @@ def reminders_sweep(now=None) -> dict:
     service_ids = Order.objects.filter(
         state=State.SERVICE,
         service_reminded_at__isnull=True,
-        service_date__lte=timezone.localdate()
+        # The sweep's own clock, not the wall's: a late or replayed run sees what was due then.
+        service_date__lte=timezone.localdate(now)
         + timedelta(days=settings.SERVICE_REMINDER_DAYS_BEFORE),
     ).values_list("pk", flat=True)[:SWEEP_BATCH]
     services = sum(order_service_remind(order_id=pk) for pk in service_ids)

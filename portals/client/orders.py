@@ -126,10 +126,12 @@ def order_take_transition(request, pk, name):
     except OrderError as error:
         report_order_error(request, error)
     else:
-        messages.success(
-            request,
-            _("Done: the order is now at “%(state)s”.") % {"state": State(order.state).label},
+        done = (
+            _("Done: the request is now “%(state)s”.")
+            if order.kind == OrderKind.SUPPORT
+            else _("Done: the order is now at “%(state)s”.")
         )
+        messages.success(request, done % {"state": State(order.state).label})
     return redirect("portals_client:order_page", pk=pk)
 
 

@@ -30,5 +30,7 @@ def test_the_email_names_the_delivery_method_address_and_service():
 
     for body in (text, html):
         assert "Казань, ул. Баумана, 1" in body
-        assert "01.03.2027 Офис клиента" in body
+        # Labelled as on the order's page: "Service" alone read as the catalog's kind.
+        assert "Дата сервиса: 01.03.2027" in body
+        assert "Место сервиса: Офис клиента" in body
     assert "Способ доставки:" in text

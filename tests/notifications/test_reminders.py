@@ -83,6 +83,17 @@ def test_service_due_tomorrow_is_reminded_once():
     assert results == [1, 0]
 
 
+def test_the_service_reminder_reads_the_sweeps_clock_not_the_wall():
+    due = OrderFactory(state=State.SERVICE, service_date=timezone.localdate() + timedelta(days=10))
+
+    early = reminders_sweep(now=timezone.now() + timedelta(days=5))["services"]
+    on_time = reminders_sweep(now=timezone.now() + timedelta(days=9))["services"]
+
+    assert (early, on_time) == (0, 1)
+    due.refresh_from_db()
+    assert due.service_reminded_at is not None
+
+
 def test_recurring_order_due_now_is_created_once_and_moves_on(placed_order, people):
     source = placed_order()
     schedule = recurring_order_create(
@@ -100,6 +111,7 @@ def test_recurring_order_due_now_is_created_once_and_moves_on(placed_order, peop
         line.name for line in source.lines.all()
     ]
     assert new_order.state == State.REQUEST
+    assert new_order.related_order == source  # both portals link it back
     schedule.refresh_from_db()
     assert schedule.next_run_at > timezone.now() + timedelta(days=27)
 

@@ -295,3 +295,23 @@ def test_a_new_rule_starts_from_the_builtin_message():
         "audience": "role",
         "role": "director",
     }
+
+
+def test_a_rule_about_the_service_starts_with_its_date_and_place(placed_order):
+    order = placed_order()
+    Order.objects.filter(pk=order.pk).update(
+        service_date="2027-03-01", service_place="Офис клиента"
+    )
+    order.refresh_from_db()
+    with translation.override("ru"):
+        initial = prefill_from_builtin(MESSAGES["service_due"])
+        texts = render_rule_texts(
+            subject_template=initial["subject_template"],
+            body_template=initial["body_template"],
+            context=rule_context(order, payload={}, url=""),
+        )
+
+    assert texts.text.splitlines()[1:] == [
+        "Дата сервиса: 01.03.2027.",
+        "Место сервиса: Офис клиента.",
+    ]

@@ -361,6 +361,24 @@ def test_client_cancels_with_a_reason(browser, contact, manager):
     assert (event.action, event.actor, event.from_state) == ("cancel", contact.user, "request")
 
 
+def test_client_reopens_a_resolved_request_and_is_told_about_the_request(browser, contact):
+    ticket = OrderFactory(
+        kind=OrderKind.SUPPORT, state=State.RESOLVED, customer=contact.customer, contact=contact
+    )
+
+    response = browser.post(
+        reverse("portals_client:order_transition", args=[ticket.pk, "reopen"]),
+        {"state": State.RESOLVED},
+        follow=True,
+    )
+
+    ticket.refresh_from_db()
+    assert ticket.state == State.IN_PROGRESS
+    assert _messages(response) == ["Done: the request is now “In progress”."]
+    event = OrderEvent.objects.filter(order=ticket).last()
+    assert (event.action, event.actor, event.from_state) == ("reopen", contact.user, "resolved")
+
+
 def test_cancelling_without_a_reason_names_the_field_and_changes_nothing(browser, contact, manager):
     order = _order(contact.customer, by=manager)
     before = _snapshot(order)
