@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import translation
 
 from accounts.demo import DEMO_PASSWORD, STAFF, seed_staff
 from billing.demo import seed_company
@@ -15,7 +17,9 @@ class Command(BaseCommand):
     help = "Load demo users and customers. Safe to run again: nothing is duplicated."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        # What the services write as text (notes, ledger lines) is in the site's language,
+        # whatever language the shell or a test left active.
+        with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
             staff = seed_staff()
             client_logins = seed_customers(staff)
             seed_catalog()
