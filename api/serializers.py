@@ -26,7 +26,8 @@ from core.money import line_amount
 from customers.models import Customer
 from orders.actions import OrderAction
 from orders.lifecycle import DeliveryStatus, OrderKind, PaymentTerms, State
-from orders.models import Order, OrderEvent, OrderLine, Payment, Quote
+from orders.models import Invoice, Order, OrderEvent, OrderLine, Payment, Quote
+from orders.money_summary import MoneySummary, money_summary
 from orders.services import LineInput
 
 EXTERNAL_ID_MAX_LENGTH = 100
@@ -277,6 +278,23 @@ class QuoteSerializer(ApiModelSerializer):
         ]
 
 
+class InvoiceSerializer(serializers.Serializer):
+    """An invoice as the order's money summary names it (`orders.money_summary`)."""
+
+    id = serializers.IntegerField(source="invoice.pk")
+    number = serializers.CharField(source="invoice.number")
+    kind = serializers.ChoiceField(source="invoice.kind", choices=Invoice.Kind.choices)
+    status = serializers.ChoiceField(source="invoice.status", choices=Invoice.Status.choices)
+    amount = serializers.DecimalField(source="invoice.amount", **column_digits(Invoice, "amount"))
+    due_date = SupportedDateField(source="invoice.due_date")
+    label = serializers.CharField(
+        help_text=_(
+            "What the invoice asks for, as the pages and the PDF name it: a prepayment "
+            "named by its share of the order's total, or the final payment."
+        )
+    )
+
+
 class OrderDetailSerializer(OrderSummarySerializer):
     lines = OrderLineSerializer(many=True)
     quotes = serializers.SerializerMethodField(
@@ -286,7 +304,18 @@ class OrderDetailSerializer(OrderSummarySerializer):
     )
     events = OrderEventSerializer(many=True)
     payments = PaymentSerializer(many=True)
-    amount_paid = serializers.SerializerMethodField()
+    amount_paid = serializers.SerializerMethodField(help_text=_("Received minus refunded."))
+    balance = serializers.SerializerMethodField(
+        help_text=_("What the order still owes: its total less what was paid (0 if cancelled).")
+    )
+    amount_due_now = serializers.SerializerMethodField(
+        help_text=_(
+            "What the client is asked to pay now: what the open invoices still ask for "
+            "when there are any, else what the payment terms ask at the order's stage "
+            "(the agreed prepayment, or the rest). The same figure the portals show."
+        )
+    )
+    invoices = serializers.SerializerMethodField()
     delivery = DeliverySerializer(source="*")
     documents = serializers.SerializerMethodField(
         help_text=_("Links to the order's documents (quotes, contracts, invoices).")
@@ -301,6 +330,8 @@ class OrderDetailSerializer(OrderSummarySerializer):
             "discount_total",
             "vat_total",
             "amount_paid",
+            "balance",
+            "amount_due_now",
             "comment",
             "service_date",
             "service_place",
@@ -310,9 +341,20 @@ class OrderDetailSerializer(OrderSummarySerializer):
             "lines",
             "quotes",
             "payments",
+            "invoices",
             "events",
             "documents",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._money_summaries: dict[int, MoneySummary] = {}
+
+    def _money(self, order) -> MoneySummary:
+        # One summary per order for the four fields that show it.
+        if order.pk not in self._money_summaries:
+            self._money_summaries[order.pk] = money_summary(order)
+        return self._money_summaries[order.pk]
 
     @extend_schema_field(QuoteSerializer(many=True))
     def get_quotes(self, order) -> list:
@@ -322,10 +364,20 @@ class OrderDetailSerializer(OrderSummarySerializer):
 
     @extend_schema_field(serializers.DecimalField(**column_digits(Payment, "amount")))
     def get_amount_paid(self, order) -> str:
-        # From the prefetched payments and refunds: no query per order.
-        paid = sum((payment.amount for payment in order.payments.all()), Decimal("0.00"))
-        refunded = sum((refund.amount for refund in order.refunds.all()), Decimal("0.00"))
-        return str(paid - refunded)
+        # From the prefetched payments, refunds and invoices: no query per order.
+        return str(self._money(order).paid)
+
+    @extend_schema_field(serializers.DecimalField(**column_digits(Order, "total")))
+    def get_balance(self, order) -> str:
+        return str(self._money(order).balance)
+
+    @extend_schema_field(serializers.DecimalField(**column_digits(Order, "total")))
+    def get_amount_due_now(self, order) -> str:
+        return str(self._money(order).due_now)
+
+    @extend_schema_field(InvoiceSerializer(many=True))
+    def get_invoices(self, order) -> list:
+        return InvoiceSerializer(self._money(order).invoices, many=True).data
 
     @extend_schema_field(DocumentLinkSerializer(many=True))
     def get_documents(self, order) -> list:

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from billing.gateway import client
 from billing.models import GatewayNotification, OnlinePayment
 from orders.errors import OrderError, OrderPermissionError, OrderValidationError
-from orders.lifecycle import PaymentTerms, State
 from orders.models import Invoice, Order, Payment, Refund
+from orders.money_summary import money_summary
 from orders.services import payment_record, payment_refund
 
 logger = logging.getLogger(__name__)
@@ -37,21 +37,6 @@ class PaymentUnavailableError(OrderError):
         )
 
 
-def amount_due_now(order: Order, paid: Decimal | None = None) -> Decimal:
-    """What the client is asked to pay now: the agreed prepayment at the payment stage,
-    the rest once a prepaid order is in production or delivery, all of it when post-paid
-    orders reach payment. Open invoices may be paid whatever this says."""
-    paid = order.amount_paid() if paid is None else paid
-    prepaid = order.payment_terms == PaymentTerms.PREPAY
-    if order.state == State.PAYMENT:
-        target = order.prepayment_due() if prepaid else order.total
-    elif prepaid and order.state in (State.PRODUCTION, State.DELIVERY):
-        target = order.total
-    else:
-        return Decimal("0")
-    return max(target - paid, Decimal("0"))
-
-
 def online_payment_start(*, order: Order, by, invoice: Invoice | None = None) -> OnlinePayment:
     """Create the payment at the gateway; the payer then goes to its `confirmation_url`."""
     if not (by.has_perm("orders.process_order") or order.belongs_to_client_user(by)):
@@ -60,7 +45,7 @@ def online_payment_start(*, order: Order, by, invoice: Invoice | None = None) ->
         invoice.order_id != order.pk or invoice.status != Invoice.Status.ISSUED
     ):
         raise OrderValidationError({"invoice": [_("This invoice cannot be paid now.")]})
-    amount = invoice.amount if invoice is not None else amount_due_now(order)
+    amount = invoice.amount if invoice is not None else money_summary(order).due_now
     if amount <= 0 or not client.gateway_configured():
         raise OrderValidationError({"amount": [_("Nothing is to be paid online now.")]})
     # Committed before the call: if we die after the gateway created the payment, the

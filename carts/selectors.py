@@ -4,13 +4,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from carts.models import Cart, CartLine
-from catalog.selectors import ItemOffer, offer_best_for_items
-from core.money import discounted
+from catalog.pricing import ItemPrice, item_prices
+from catalog.selectors import ItemOffer
 from orders.models import OrderLine
 
 # An open cart nobody changed for this long counts as abandoned on the managers' page.
@@ -79,46 +79,71 @@ def cart_get_submitted_for_user(*, user, cart_id) -> Cart:
 @dataclass(frozen=True)
 class CartRow:
     line: CartLine
-    offer: ItemOffer | None
+    price: ItemPrice
 
     @property
     def unit_price(self) -> Decimal:
-        return self.line.item.price
+        return self.price.unit_price
+
+    @property
+    def offer(self) -> ItemOffer | None:
+        return self.price.offer
 
     @property
     def discount_percent(self) -> Decimal:
-        return self.offer.discount_percent if self.offer else Decimal("0")
+        return self.price.discount_percent
 
     @property
     def total(self) -> Decimal:
-        # The same rounding as the order's line total, so the cart and the order agree.
-        return discounted(self.line.quantity * self.unit_price, self.discount_percent)
+        return self.price.line_total(self.line.quantity)
 
 
 def cart_rows(cart: Cart | None) -> list[CartRow]:
-    """The cart's lines priced with today's offers: two queries beyond the cart's own."""
+    """The cart's lines priced as its order will be (`catalog.pricing`): two queries beyond
+    the cart's own."""
     if cart is None:
         return []
     lines = list(cart.lines.all())
-    offers = offer_best_for_items([line.item for line in lines])
-    return [CartRow(line=line, offer=offers.get(line.item_id)) for line in lines]
+    prices = item_prices({line.item_id: line.item for line in lines}.values())
+    return [CartRow(line=line, price=prices[line.item_id]) for line in lines]
+
+
+def cart_total(rows: list[CartRow]) -> Decimal:
+    """What the order placed from the cart now comes to: the sum of its line totals."""
+    return sum((row.total for row in rows), Decimal("0.00"))
+
+
+def cart_values(carts: list[Cart]) -> dict[int, Decimal]:
+    """Each cart's value by id, as the client's cart page shows it: a submitted cart's is
+    its order's total (today's offers may differ from the day it was placed), an open
+    cart's what its order would come to now. Three queries whatever the number of carts;
+    the carts need their `order` loaded."""
+    open_ids = [cart.pk for cart in carts if cart.order_id is None]
+    lines = list(
+        CartLine.objects.filter(cart_id__in=open_ids).select_related("item__category")
+        if open_ids
+        else []
+    )
+    prices = item_prices({line.item_id: line.item for line in lines}.values())
+    values = {cart.pk: cart.order.total for cart in carts if cart.order_id is not None}
+    for cart_id in open_ids:
+        values[cart_id] = Decimal("0.00")
+    for line in lines:
+        values[line.cart_id] += prices[line.item_id].line_total(line.quantity)
+    return values
 
 
 def cart_list_for_manager(*, status: str = "", now=None) -> QuerySet[Cart]:
     """Carts with something in them or an order, newest change first, with `line_count`
-    and `value` (at list prices) computed in the same query.
+    computed in the same query (their values: `cart_values`).
 
     `status`: "open" (changed recently), "abandoned" (open, untouched for
     ABANDONED_AFTER_DAYS), "submitted", or "" for all.
     """
     stale_before = (now or timezone.now()) - timedelta(days=ABANDONED_AFTER_DAYS)
-    value = ExpressionWrapper(
-        F("lines__quantity") * F("lines__item__price"),
-        output_field=DecimalField(max_digits=28, decimal_places=5),
-    )
     carts = (
         Cart.objects.select_related("contact__customer__manager", "order")
-        .annotate(line_count=Count("lines"), value=Sum(value))
+        .annotate(line_count=Count("lines"))
         .filter(Q(line_count__gt=0) | Q(order__isnull=False))
         .order_by("-updated_at", "-id")
     )

@@ -20,7 +20,7 @@ from carts.errors import (
 from carts.models import Cart, CartLine
 from catalog.models import Item
 from catalog.order_forms import order_form_fields, validate_custom_values
-from catalog.selectors import offer_best_for_items
+from catalog.pricing import item_prices
 from notifications.outbox import outbox_write
 from orders.errors import OrderPermissionError, OrderValidationError
 from orders.lifecycle import OrderKind
@@ -205,7 +205,8 @@ def cart_submit(*, by, cart: Cart, comment: str = "") -> Order:
     """Turn the user's open cart into an order at `request` (channel portal) and mark the
     cart submitted, in one transaction: either both happen or neither.
 
-    Current special offers are priced into each line's discount. The order service
+    Lines are priced as the cart page prices them (`catalog.pricing`): the item's price
+    with the special offer current now as the line's discount. The order service
     writes the `created` event and the outbox row that confirms the order to the client.
     A cart submitted already raises CartSubmittedError carrying its order, so a second
     click or a second tab never makes a second order. Raises CartEmptyError, and
@@ -227,14 +228,13 @@ def cart_submit(*, by, cart: Cart, comment: str = "") -> Order:
         lines = list(cart.lines.select_related("item__category").order_by("id"))
         if not lines:
             raise CartEmptyError()
-        offers = offer_best_for_items([line.item for line in lines])
+        # The cart page's pricing (`carts.selectors.cart_rows`), so its total is the order's.
+        prices = item_prices({line.item_id: line.item for line in lines}.values())
         line_inputs = [
             LineInput(
                 item=line.item,
                 quantity=line.quantity,
-                discount_percent=offers[line.item_id].discount_percent
-                if line.item_id in offers
-                else Decimal("0"),
+                discount_percent=prices[line.item_id].discount_percent,
                 custom_values=line.custom_values,
             )
             for line in lines

@@ -34,6 +34,8 @@ class Message:
     shows_shipment: bool = False
     # Says when and where the service is: its date and place.
     shows_service: bool = False
+    # The email shows the order's money: total, paid, due now and the invoices by label.
+    shows_money: bool = False
 
 
 MESSAGES = {
@@ -76,24 +78,28 @@ MESSAGES = {
             _("Invoice for order %(number)s"),
             _("An invoice has been issued for your order. You can pay it in your account."),
             (CLIENT,),
+            shows_money=True,
         ),
         Message(
             "invoice_ready",
             _("New invoice for order %(number)s"),
             _("A new invoice is in your account: download it, or pay it online by card."),
             (CLIENT,),
+            shows_money=True,
         ),
         Message(
             "refund_issued",
             _("Refund on order %(number)s"),
             _("Money has been refunded on the order. A card refund may take a few days to arrive."),
             (CLIENT, MANAGER),
+            shows_money=True,
         ),
         Message(
             "payment_received",
             _("Payment received for order %(number)s"),
             _("The payment for the order has been received. Thank you!"),
             (CLIENT, MANAGER),
+            shows_money=True,
         ),
         Message(
             "in_production",
@@ -192,6 +198,7 @@ MESSAGES = {
             _("Invoice for order %(number)s is not paid yet"),
             _("We have not received the payment for the order yet. Please pay the invoice."),
             (CLIENT,),
+            shows_money=True,
         ),
         Message(
             "sla_breach",
@@ -310,6 +317,11 @@ CONDITIONAL_TOPIC_MESSAGES = {
     OrderAction.DELIVERY_UPDATED.topic: ["delay_notice"],
     "cart.reminder": ["cart_reminder", "cart_reminder_last"],
 }
+
+
+def topic_shows_money(topic: str) -> bool:
+    """Whether the topic is about money: its emails, rules' ones too, show the figures."""
+    return any(message.shows_money for message in builtin_messages(topic))
 
 
 def builtin_messages(topic: str) -> list[Message]:

@@ -13,11 +13,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from accounts.services import registration_awaits_confirmation, registration_confirmation_link
-from notifications.builtin_messages import MESSAGES
+from notifications.builtin_messages import MESSAGES, topic_shows_money
 from notifications.models import Delivery, Notification, NotificationRule
 from notifications.rule_rendering import (
     RuleRenderError,
@@ -31,6 +31,8 @@ from notifications.webhook_signing import (
     webhook_address_check,
     webhook_signature,
 )
+from orders.money_summary import MoneySummary, money_summary
+from orders.repeat_pricing import payload_prices_note
 
 SIGNUP_CONFIRMATION = "signup_confirmation"
 
@@ -47,7 +49,7 @@ def order_for_notification(order_id):
 
     return (
         Order.objects.select_related("customer__manager", "manager", "contact", "shipping_carrier")
-        .prefetch_related("lines")
+        .prefetch_related("lines", "payments", "refunds", "invoices")
         .filter(pk=order_id)
         .first()
     )
@@ -91,19 +93,30 @@ def _rule_texts(rule_id: int, *, order, payload: dict, url: str) -> RuleTexts:
 
 
 def compose_message(
-    *, subject: str, headline: str, headline_html=None, order, payload: dict, url: str
+    *,
+    subject: str,
+    headline: str,
+    headline_html=None,
+    order,
+    payload: dict,
+    url: str,
+    money: MoneySummary | None = None,
+    prices_note: str = "",
 ) -> dict:
-    """The email (text and HTML) and in-app texts around a message's subject and headline."""
+    """The email (text and HTML) and in-app texts around a message's subject and headline;
+    with `money`, the email's frame shows the order's figures as the order page does."""
     context = {
         "headline": headline,
         "headline_html": headline_html,
         "order": order,
+        "money": money,
+        "prices_note": prices_note,
         "payload": payload,
         "url": url,
     }
     return {
         "subject": subject,
-        "headline": headline,
+        "headline": "\n".join([headline, prices_note]) if prices_note else headline,
         "text": render_to_string("notifications/email/message.txt", context),
         "html": render_to_string("notifications/email/message.html", context),
         "url": url,
@@ -115,6 +128,8 @@ def render_message(delivery) -> dict:
     """Subject, text and HTML of a delivery, in the recipient's language."""
     order = _order_for(delivery)
     payload = delivery.outbox_message.payload
+    shows_money = order is not None and topic_shows_money(delivery.outbox_message.topic)
+    money = money_summary(order) if shows_money else None
     with translation.override(delivery.language or "ru"):
         url = _order_url(order, delivery) if order else _url_without_order(delivery)
         rule_id = rule_id_of(delivery.message_key)
@@ -127,6 +142,8 @@ def render_message(delivery) -> dict:
                 order=order,
                 payload=payload,
                 url=url,
+                money=money,
+                prices_note=payload_prices_note(payload),
             )
         spec = MESSAGES[delivery.message_key]
         rendered = compose_message(
@@ -135,12 +152,17 @@ def render_message(delivery) -> dict:
             order=order,
             payload=payload,
             url=url,
+            money=money,
+            prices_note=payload_prices_note(payload),
         )
+        # The email's frame shows the shipment and the money; the in-app text is the
+        # headline with them in a line or two.
         if spec.shows_shipment and order is not None:
-            # The email's frame shows the shipment; the in-app text is the headline alone.
             rendered["headline"] = "\n".join([rendered["headline"], *shipment_lines(order)])
         if spec.shows_service and order is not None:
             rendered["headline"] = "\n".join([rendered["headline"], *service_lines(order)])
+        if money is not None and money.due_now:
+            rendered["headline"] = "\n".join([rendered["headline"], due_now_line(money, order)])
         return rendered
 
 
@@ -166,6 +188,13 @@ def service_lines(order) -> list[str]:
     if order.service_place:
         lines.append(_("Service place: %(place)s.") % {"place": order.service_place})
     return lines
+def due_now_line(money: MoneySummary, order) -> str:
+    """ "To pay now: 50 000,00 RUB.", as the order page prints the amount."""
+    amount = number_format(money.due_now, 2, force_grouping=True)
+    return _("To pay now: %(amount)s %(currency)s.") % {
+        "amount": amount,
+        "currency": order.currency,
+    }
 
 
 def _signup_confirmation_email(delivery) -> dict | None:

@@ -1,26 +1,29 @@
 """The money side of an order page, the same in both portals: what was asked, paid and
-refunded, what is due now, which documents exist, and how the viewer may pay."""
+refunded, what is due now, which documents exist, and how the viewer may pay.
+
+The figures (total, paid, balance, due now, invoice labels) are `orders.money_summary`'s,
+the ones the PDFs, the emails and the API show."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from billing.documents.generate import DocumentSpec, documents_available
 from billing.providers import providers_available
-from billing.services import amount_due_now
 from customers.models import LedgerEntry
 from customers.selectors import customer_balance
-from orders.ledger import chargeable_total
-from orders.models import Invoice, Order, Payment
+from orders.models import Order, Payment
+from orders.money_summary import InvoiceFigures, money_summary
 
 ZERO = Decimal("0.00")
 
 
 @dataclass
 class OrderMoney:
+    total: Decimal
     paid: Decimal
     outstanding: Decimal
     due_now: Decimal
-    invoices: list[Invoice]
+    invoices: list[InvoiceFigures]
     payments: list[Payment]
     documents: list[DocumentSpec]
     providers: list = field(default_factory=list)
@@ -38,21 +41,17 @@ def order_money(order: Order, user) -> OrderMoney:
         refunded[refund.payment_id] += refund.amount
     for payment in payments:
         payment.refunded_amount = refunded[payment.pk]
-    paid = sum((payment.amount for payment in payments), ZERO) - sum(refunded.values(), ZERO)
-    due_now = amount_due_now(order, paid)
-    invoices = list(order.invoices.all())
+    figures = money_summary(order)
+    due_now = figures.due_now
     summary = OrderMoney(
-        paid=paid,
-        outstanding=max(chargeable_total(order) - paid, ZERO),
+        total=figures.total,
+        paid=figures.paid,
+        outstanding=figures.balance,
         due_now=due_now,
-        invoices=invoices,
+        invoices=figures.invoices,
         payments=payments,
         documents=documents_available(order),
-        providers=providers_available(
-            order,
-            open_invoices=[i for i in invoices if i.status == Invoice.Status.ISSUED],
-            due_now=due_now,
-        ),
+        providers=providers_available(order, open_invoices=figures.open_invoices, due_now=due_now),
     )
     workflow = order.workflow
     if due_now > 0 and (workflow is None or workflow.allow_balance_payment):

@@ -15,7 +15,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from weasyprint import HTML
 
@@ -23,9 +22,9 @@ from billing.documents.words import amount_in_words
 from billing.models import CompanyProfile, Document
 from core.money import to_kopecks, vat_included
 from orders.errors import OrderTransitionError
-from orders.invoice_terms import invoice_label
 from orders.lifecycle import OrderKind, State
 from orders.models import Invoice, Order, Quote
+from orders.money_summary import InvoiceFigures, money_summary
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 AFTER_CONTRACT = (State.PAYMENT, State.PRODUCTION, State.DELIVERY, State.CLOSED, State.SERVICE)
@@ -175,14 +174,20 @@ def _context(*, order: Order, spec: DocumentSpec, company: CompanyProfile) -> di
         "total": total,
         "vat": vat,
         "payable": payable,
-        # Lazy: made when the template renders it, in Russian like the rest (render_pdf).
-        "invoice_label": lazy(invoice_label, str)(spec.invoice, order.total)
-        if spec.invoice
-        else "",
+        # Its label is made when the template reads it, in Russian like the rest (render_pdf).
+        "invoice_figures": _invoice_figures(order, spec.invoice) if spec.invoice else None,
         "payable_words": amount_in_words(payable),
         "total_words": amount_in_words(total),
         "date": timezone.localdate(),
     }
+
+
+def _invoice_figures(order: Order, invoice: Invoice) -> InvoiceFigures:
+    """The invoice as the order's money summary names it, the same on every page."""
+    figures = money_summary(order).invoices
+    # An invoice issued after `order` was read is not among its prefetched ones.
+    found = next((row for row in figures if row.invoice.pk == invoice.pk), None)
+    return found or InvoiceFigures(invoice=invoice, order_total=order.total)
 
 
 def _extra_lines(lines: list[dict], delivery: Decimal, service: Decimal) -> list[dict]:

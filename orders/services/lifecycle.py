@@ -24,6 +24,7 @@ from orders.errors import (
 from orders.lifecycle import DeliveryStatus, OrderKind, PaymentTerms, State, initial_state_for
 from orders.models import BusinessCalendar, Carrier, Order, RecurringOrder
 from orders.numbering import order_number_next
+from orders.repeat_pricing import PRICES_AS_OF
 from orders.services.core import (
     _bump,
     _lock,
@@ -81,12 +82,15 @@ def order_create(
     related_order: Order | None = None,
     delivery_method: str = "",
     delivery_address: str = "",
+    priced_today: bool = False,
 ) -> Order:
     """Create an order in its first state with its lines, a number, a `created` event and an
     outbox row. `by` is staff who process orders, a client user of `customer`, or None
     (the system). A person's order may not have its `service_date` before today unless it
-    carries an `external_id`. Raises `OrderPermissionError`, or `OrderValidationError`
-    naming every bad field (lines and order fields together); then nothing is saved."""
+    carries an `external_id`. With `priced_today` (a repeat, a recurring run) the event and
+    its outbox row carry `prices_as_of`, today's date, for the confirmations to say so.
+    Raises `OrderPermissionError`, or `OrderValidationError` naming every bad field (lines
+    and order fields together); then nothing is saved."""
     if kind not in OrderKind.values:
         raise OrderValidationError({"kind": [_("Unknown order kind.")]})
     if not _may_place_order(customer, by):
@@ -165,7 +169,11 @@ def order_create(
             action=OrderAction.CREATED,
             by=by,
             to_state=order.state,
-            payload={"channel": channel, "total": str(order.total)},
+            payload={
+                "channel": channel,
+                "total": str(order.total),
+                **({PRICES_AS_OF: timezone.localdate().isoformat()} if priced_today else {}),
+            },
         )
         # The first stage is entered here, not through a transition: its hooks run too.
         stage_entered.send(sender=Order, order=order, event=event)

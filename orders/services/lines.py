@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Item
 from catalog.order_forms import order_form_fields, validate_custom_values
+from catalog.pricing import item_prices
 from core.money import discounted, line_amount, vat_included
 from orders.errors import OrderValidationError
 from orders.lifecycle import OrderKind
@@ -231,29 +232,37 @@ def _write_lines(order: Order, prepared: list[_PreparedLine]) -> None:
     )
 
 
-def line_input_from(
-    line: OrderLine, *, keep_discount: bool = False, keep_price: bool = False
-) -> LineInput:
-    """A stored line as input for a new order: the item at today's price (or, with
-    `keep_price`, at the line's), or a free position as it was priced (it has no price of
-    its own to go back to)."""
-    discount = line.discount_percent if keep_discount else Decimal("0")
-    if line.item_id is None:
-        return LineInput(
-            item=None,
-            name=line.name,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            vat_rate=line.vat_rate,
-            discount_percent=discount,
+def line_inputs_at_todays_prices(lines: list[OrderLine]) -> list[LineInput]:
+    """A past order's lines as input for a new one, priced as a cart is today
+    (`catalog.pricing`): each item at its current price with the offer valid now, none
+    when it has ended; discounts agreed for the old order are not carried over. A free
+    position keeps its price and discount: it has no catalog price to go back to. The
+    lines need `item__category` loaded."""
+    prices = item_prices({line.item.pk: line.item for line in lines if line.item_id}.values())
+    inputs = []
+    for line in lines:
+        if line.item_id is None:
+            inputs.append(
+                LineInput(
+                    item=None,
+                    name=line.name,
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                    vat_rate=line.vat_rate,
+                    discount_percent=line.discount_percent,
+                )
+            )
+            continue
+        # No unit price: `order_create` takes the item's today, the one `prices` has.
+        inputs.append(
+            LineInput(
+                item=line.item,
+                quantity=line.quantity,
+                discount_percent=prices[line.item_id].discount_percent,
+                custom_values=line.custom_values,
+            )
         )
-    return LineInput(
-        item=line.item,
-        quantity=line.quantity,
-        unit_price=line.unit_price if keep_price else None,
-        discount_percent=discount,
-        custom_values=line.custom_values,
-    )
+    return inputs
 
 
 def _snapshot_lines(order: Order) -> list[dict]:

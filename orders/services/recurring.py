@@ -14,7 +14,7 @@ from orders.lifecycle import OrderKind
 from orders.models import Order, RecurringOrder
 from orders.services.core import SWEEP_BATCH, _may_process, _record_event
 from orders.services.lifecycle import order_create
-from orders.services.lines import line_input_from
+from orders.services.lines import line_inputs_at_todays_prices
 
 _PERIODS = {
     RecurringOrder.Period.WEEKLY: relativedelta(weeks=1),
@@ -75,7 +75,8 @@ def recurring_order_stop(*, schedule: RecurringOrder, by) -> RecurringOrder:
 
 
 def order_repeat(*, order: Order, by) -> Order:
-    """A new request with a past order's lines, at today's prices (discounts are re-agreed)."""
+    """A new request with a past order's lines at today's prices and offers, as the cart
+    prices them (`line_inputs_at_todays_prices`); its `created` event says so."""
     if order.kind == OrderKind.SUPPORT:
         raise OrderValidationError({"order": [_("Support requests cannot be repeated.")]})
     client = by is not None and order.belongs_to_client_user(by)
@@ -91,17 +92,19 @@ def order_repeat(*, order: Order, by) -> Order:
         customer=order.customer,
         contact=by.contact if client else order.contact,
         kind=order.kind,
-        lines=[line_input_from(line) for line in lines],
+        lines=line_inputs_at_todays_prices(lines),
         by=by,
         channel=Order.Channel.PORTAL if client else Order.Channel.MANAGER,
         comment=_("Repeat of order %(number)s") % {"number": order.number},
         related_order=order,
+        priced_today=True,
     )
 
 
 def recurring_order_run(*, schedule_id: int, now: datetime | None = None) -> Order | None:
-    """Create the order a due schedule owes, exactly once, and move the schedule on; the
-    new order's `related_order` is the schedule's source order.
+    """Create the order a due schedule owes, exactly once, and move the schedule on. Its
+    lines are priced as `order_repeat` prices them: today's prices and offers; its
+    `related_order` is the schedule's source order.
 
     The schedule row is locked (skipped while another sweep holds it) and its due time
     re-checked; a unique constraint on (schedule, run time) backs this up.
@@ -118,10 +121,9 @@ def recurring_order_run(*, schedule_id: int, now: datetime | None = None) -> Ord
             return None
         run_at = schedule.next_run_at
         source = schedule.source_order
-        lines = [
-            line_input_from(line, keep_discount=True)
-            for line in source.lines.select_related("item__category")
-        ]
+        lines = line_inputs_at_todays_prices(
+            list(source.lines.select_related("item__category").order_by("position"))
+        )
         schedule.next_run_at = run_at + _PERIODS[schedule.period]
         while schedule.next_run_at <= now:  # a long outage owes one order, not a backlog
             schedule.next_run_at += _PERIODS[schedule.period]
@@ -141,6 +143,7 @@ def recurring_order_run(*, schedule_id: int, now: datetime | None = None) -> Ord
                     recurring=(schedule, run_at),
                     # Both portals link an order to the one it repeats.
                     related_order=source,
+                    priced_today=True,
                 )
         except OrderValidationError as error:
             _record_event(

@@ -1,7 +1,5 @@
 """The client's cart: change lines, submit it as an order, see the confirmation."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -16,6 +14,7 @@ from carts.selectors import (
     cart_get_submitted_for_user,
     cart_line_get_for_user,
     cart_rows,
+    cart_total,
 )
 from carts.services import cart_remove_line, cart_submit, cart_update_line
 from core.portals import CLIENT_PORTAL_PERMISSION
@@ -43,7 +42,7 @@ def cart_page(request):
         {
             "cart": cart,
             "rows": rows,
-            "total": sum((row.total for row in rows), Decimal("0")),
+            "total": cart_total(rows),
             "submit_form": CartSubmitForm(initial={"cart": cart.pk}) if cart else None,
         },
     )

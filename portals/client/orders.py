@@ -15,6 +15,7 @@ from orders.forms import TransitionForm
 from orders.lifecycle import DeliveryStatus, OrderKind, State
 from orders.models import Quote, RecurringOrder
 from orders.quote_changes import quote_line_changes
+from orders.repeat_pricing import order_prices_note
 from orders.selectors import order_available_transitions, order_get_for_user, order_list_for_user
 from orders.services import delivery_update, order_transition, quote_accept
 from portals.client.forms import OrderFilterForm, QuoteAcceptForm
@@ -104,6 +105,7 @@ def order_page(request, pk):
             "may_confirm_receipt": _may_confirm_receipt(order),
             "is_shipped": bool(order.delivery_status),
             "money": order_money(order, request.user),
+            "prices_note": order_prices_note(order),
             "may_schedule": may_schedule(order),
             "schedule_periods": RecurringOrder.Period.choices,
         },

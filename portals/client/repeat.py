@@ -34,7 +34,10 @@ def order_repeat_now(request, pk):
         return redirect("portals_client:order_page", pk=pk)
     messages.success(
         request,
-        _("Order %(number)s is placed with the same items. Your manager will confirm it.")
+        _(
+            "Order %(number)s is placed with the same items at today's prices and offers. "
+            "Your manager will confirm it."
+        )
         % {"number": repeated.number},
     )
     return redirect("portals_client:order_page", pk=repeated.pk)

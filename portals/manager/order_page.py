@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from orders.lifecycle import State
 from orders.models import Quote
+from orders.repeat_pricing import order_prices_note
 from orders.selectors import order_available_transitions, order_may_amend
 from portals.access import user_may_change_orders
 from portals.manager.forms import ContractSignedForm, DeliveryForm, ShipForm
@@ -34,6 +35,7 @@ def order_page_response(request, order, **forms):
             "transitions": order_available_transitions(order=order, user=request.user),
             "may_change_orders": user_may_change_orders(request.user),
             "timeline": order_timeline(order),
+            "prices_note": order_prices_note(order),
             "quotes": quotes,
             "draft_quote": next((q for q in quotes if q.status == Quote.Status.DRAFT), None),
             "revisable_quote": revisable_quote(order, quotes),

@@ -7,7 +7,6 @@ later version retired) shows as it is rather than breaking the page.
 from django import template
 
 from accounts.roles import Role
-from orders.invoice_terms import invoice_label as _invoice_label
 from portals.timeline import action_label as _action_label
 from portals.timeline import state_label as _state_label
 
@@ -30,9 +29,3 @@ def role_label(value) -> str:
         return str(Role(value).label)
     except ValueError:
         return value
-
-
-@register.simple_tag
-def invoice_label(invoice, order_total) -> str:
-    """`{% invoice_label invoice order.total %}`: "Prepayment (44%)", "Final payment"."""
-    return _invoice_label(invoice, order_total)

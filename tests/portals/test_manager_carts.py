@@ -39,7 +39,7 @@ def _cart(*, days_ago=0, submitted=False, empty=False):
 
 
 def _statuses(response):
-    return [(cart.pk, abandoned) for cart, abandoned in response.context["rows"]]
+    return [(row.cart.pk, row.is_abandoned) for row in response.context["rows"]]
 
 
 def test_reverse_gives_the_url():
@@ -79,8 +79,8 @@ def test_open_abandoned_and_submitted_carts(manager_browser):
     assert _statuses(abandoned) == [(stale.pk, True)]
     assert _statuses(open_carts) == [(fresh.pk, False)]
     assert _statuses(done) == [(submitted.pk, False)]
-    row = everything.context["rows"][1][0]
-    assert (row.line_count, row.value) == (1, 300)
+    row = everything.context["rows"][1]
+    assert (row.cart.line_count, row.value) == (1, 300)
     page = everything.content.decode()
     assert page.count('data-status="abandoned"') == 1
     assert submitted.order.number in page
