@@ -16,9 +16,16 @@ class Role(models.TextChoices):
     COURIER = "courier", _("Courier")
     DIRECTOR = "director", _("Director")
     ADMIN = "admin", _("Administrator")
+    INTEGRATION = "integration", _("Integration")
 
 
 STAFF_ROLES = (Role.MANAGER, Role.WAREHOUSE, Role.COURIER, Role.DIRECTOR, Role.ADMIN)
+# Roles a person is given; the integration role is for the service users of API keys and
+# 1C exchange profiles only.
+PERSON_ROLES = (Role.CLIENT, *STAFF_ROLES)
+# Roles an API key's service user may hold: the client role acts for a customer contact,
+# which a service user never is.
+SERVICE_ROLES = (*STAFF_ROLES, Role.INTEGRATION)
 
 _CUSTOMER_VIEW = [
     "customers.view_customer",
@@ -54,6 +61,23 @@ _ADMIN_BILLING_AND_OFFERS = [
         for app, model in (("orders", "quotetemplate"), ("catalog", "specialoffer"))
         for action in ("view", "add", "change", "delete")
     ),
+]
+
+# An accounting system (1C) that owns the catalog and processes orders: everything about
+# orders, customers, items, prices, stock and attributes, nothing about users, workflows,
+# configuration or portals.
+_INTEGRATION_CATALOG_MODELS = ("category", "item", "attribute", "itemattributevalue")
+_INTEGRATION = [
+    *_CUSTOMER_VIEW,
+    *_CUSTOMER_EDIT,
+    "orders.process_order",
+    *_ORDERS_VIEW,
+    *(
+        f"catalog.{action}_{model}"
+        for model in _INTEGRATION_CATALOG_MODELS
+        for action in ("view", "add", "change")
+    ),
+    "catalog.delete_itemattributevalue",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -122,7 +146,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "conversations.view_ordermessage",
         "conversations.view_feedback",
         "catalog.view_catalogimport",
+        "onec.view_integrationprofile",
+        "onec.add_integrationprofile",
+        "onec.change_integrationprofile",
+        "onec.view_exchangelogentry",
+        "onec.view_orderexchange",
+        "onec.view_catalogimportjob",
+        "onec.change_orderexchange",
+        *(f"onec.{action}_statusmapping" for action in ("view", "add", "change", "delete")),
     ],
+    Role.INTEGRATION: _INTEGRATION,
 }
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tasks",
     "conversations",
     "api",
+    "integrations.onec",
     "portals",
     "demo",
 ]
@@ -441,3 +442,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# The 1C exchange (integrations/onec): caps on what 1C may upload, whatever file_limit says.
+ONEC_MAX_UPLOAD_BYTES = env.int("ONEC_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
+ONEC_MAX_UNZIPPED_BYTES = env.int("ONEC_MAX_UNZIPPED_BYTES", default=1024 * 1024 * 1024)
+ONEC_MAX_ZIP_MEMBERS = env.int("ONEC_MAX_ZIP_MEMBERS", default=2000)

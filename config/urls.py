@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from core import views as core_views
+from integrations.onec import views as onec_views
 
 admin.site.site_header = _("Order CRM administration")
 admin.site.site_title = _("Order CRM")
@@ -16,6 +17,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("api.urls")),
+    # 1C is told one URL and calls it with and without the slash, POSTs included.
+    re_path(r"^1c_exchange/?$", onec_views.exchange, name="onec-exchange"),
     path("notifications/", include("notifications.urls")),
     path("billing/", include("portals.billing.urls")),
     path("client/", include("portals.client.urls")),

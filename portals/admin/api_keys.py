@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.roles import STAFF_ROLES, Role
+from accounts.roles import SERVICE_ROLES, Role
 from api.models import ApiClient, Scope
 from api.services import api_client_create, api_client_revoke
 from core.form_errors import form_add_errors
@@ -49,15 +49,13 @@ class ApiKeyForm(forms.Form):
     )
     groups = RoleGroupsField(
         label=gettext_lazy("Roles"),
-        # Staff roles only: the client role acts for a customer contact, which a service
-        # user never is.
-        queryset=Group.objects.filter(name__in=[str(role) for role in STAFF_ROLES]).order_by(
+        queryset=Group.objects.filter(name__in=[str(role) for role in SERVICE_ROLES]).order_by(
             "name"
         ),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy(
-            "What the integration may do, as a person with these roles (e.g. manager)."
+            "What the integration may do, as a person with these roles (e.g. integration)."
         ),
     )
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import PERSON_ROLES
 from accounts.services import user_active_set, user_invite, user_roles_set
 from core.form_errors import form_add_errors
 from core.portals import ADMIN_PORTAL_PERMISSION
@@ -26,7 +26,10 @@ PAGE_SIZE = 50
 class RolesField(forms.MultipleChoiceField):
     def __init__(self, **kwargs):
         super().__init__(
-            choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False, **kwargs
+            choices=[(role.value, role.label) for role in PERSON_ROLES],
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            **kwargs,
         )
 
 

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 S = State
 SALES = OrderKind.PRODUCT
 TICKET = OrderKind.SUPPORT
-STAFF = {Role.MANAGER, Role.ADMIN}
+# The integration role (an accounting system's service user) processes orders as a manager.
+STAFF = {Role.MANAGER, Role.ADMIN, Role.INTEGRATION}
 
 # transition: (kind, sources, target, roles allowed, states where the client may act)
 LIFECYCLE = {
