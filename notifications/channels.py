@@ -188,6 +188,8 @@ def service_lines(order) -> list[str]:
     if order.service_place:
         lines.append(_("Service place: %(place)s.") % {"place": order.service_place})
     return lines
+
+
 def due_now_line(money: MoneySummary, order) -> str:
     """ "To pay now: 50 000,00 RUB.", as the order page prints the amount."""
     amount = number_format(money.due_now, 2, force_grouping=True)
