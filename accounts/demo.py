@@ -1,5 +1,8 @@
 """Demo staff users for `manage.py seed_demo`."""
 
+from functools import cache
+
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from accounts.models import User
@@ -12,10 +15,18 @@ STAFF = [
     ("admin", "Анна", "Администратор", Role.ADMIN),
     ("manager1", "Мария", "Смирнова", Role.MANAGER),
     ("manager2", "Павел", "Кузнецов", Role.MANAGER),
+    ("manager3", "Ольга", "Новикова", Role.MANAGER),
     ("warehouse", "Сергей", "Складов", Role.WAREHOUSE),
     ("courier", "Иван", "Курьеров", Role.COURIER),
     ("director", "Олег", "Директоров", Role.DIRECTOR),
 ]
+
+
+@cache
+def _demo_password_hash() -> str:
+    # Hashed once per run: the demo has dozens of logins, and each hash takes a good part
+    # of a second by design.
+    return make_password(DEMO_PASSWORD)
 
 
 def ensure_user(*, username, first_name, last_name, role, email=None, is_staff=False):
@@ -30,7 +41,7 @@ def ensure_user(*, username, first_name, last_name, role, email=None, is_staff=F
         },
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = _demo_password_hash()
         if role == Role.ADMIN:
             user.is_superuser = True
         user.save()

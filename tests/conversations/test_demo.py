@@ -8,9 +8,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_demo_adds_a_chat_and_a_feedback_once():
-    call_command("seed_demo")
+    call_command("seed_demo", "--showcase-only")
     outbox_rows = OutboxMessage.objects.count()
-    call_command("seed_demo")
+    call_command("seed_demo", "--showcase-only")
 
     chat = list(OrderMessage.objects.select_related("order").order_by("id"))
     assert [message.is_from_client for message in chat] == [True, False]
