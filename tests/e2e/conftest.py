@@ -1,3 +1,5 @@
+import importlib
+import io
 import os
 
 import pytest
@@ -39,3 +41,19 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def demo_data(role_groups):
+    """`manage.py seed_demo` in a transactional test, whose database an earlier test's flush
+    emptied of what the migrations wrote: the default workflows, which the demo orders are
+    made under, are written again first. Returns the demo orders the tour opens."""
+    from django.apps import apps
+    from django.core.management import call_command
+
+    from tests.e2e.screenshot_pages import demo_order_targets
+
+    migration = importlib.import_module("orders.migrations.0002_role_permissions_default_workflows")
+    migration.forward(apps, None)
+    call_command("seed_demo", stdout=io.StringIO())
+    return demo_order_targets()

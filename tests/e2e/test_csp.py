@@ -59,17 +59,14 @@ def test_the_client_confirms_paying_from_the_balance_and_the_payment_is_made(
     order = _order_waiting_for_payment(contact)
     _log_in(page, live_server, "olga")
     page.goto(f"{live_server.url}/client/orders/{order.pk}/")
-    questions = []
 
-    def accept(dialog):
-        questions.append((dialog.type, dialog.message))
-        dialog.accept()
-
-    page.once("dialog", accept)
     page.get_by_test_id("pay-from-balance").click()
+    expect(page.get_by_test_id("confirm-dialog")).to_contain_text(
+        "Оплатить с баланса вашего счёта?"
+    )
+    page.get_by_test_id("confirm-yes").click()
 
     expect(page.locator(".alert-success")).to_be_visible()
-    assert questions == [("confirm", "Оплатить с баланса вашего счёта?")]
     payment = Payment.objects.get(order=order)
     assert (payment.method, payment.amount) == (Payment.Method.BALANCE, Decimal("1000.00"))
     assert violations == []
@@ -81,8 +78,8 @@ def test_dismissing_the_question_sends_nothing(page, live_server, violations):
     _log_in(page, live_server, "olga")
     page.goto(f"{live_server.url}/client/orders/{order.pk}/")
 
-    page.once("dialog", lambda dialog: dialog.dismiss())
     page.get_by_test_id("pay-from-balance").click()
+    page.get_by_test_id("confirm-no").click()
     # A request the click might have sent would have been answered by now.
     page.wait_for_load_state("networkidle")
 
@@ -98,8 +95,8 @@ def test_the_manager_confirms_a_cancellation_asked_on_its_button(page, live_serv
     page.goto(f"{live_server.url}/manager/orders/{order.pk}/")
 
     page.get_by_label("Причина").fill("Клиент передумал")
-    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Отменить").click()
+    page.get_by_test_id("confirm-yes").click()
 
     expect(page.get_by_test_id("order-state")).to_have_text("Отменён")
     assert Order.objects.get(pk=order.pk).state == State.CANCELLED

@@ -75,7 +75,6 @@ def test_quote_versions_and_an_amendment_in_one_deal(browser, live_server, tmp_p
     client_page = browser.new_context(locale="ru-RU").new_page()
     for page in (manager_page, client_page):
         page.set_default_timeout(15000)
-        page.on("dialog", lambda dialog: dialog.accept())
 
     # (1) The phone order: two sofas, 80,000; the client's login is made for the contact.
     order = phone_order_for_a_new_company(manager_page, live_server)
@@ -95,6 +94,7 @@ def test_quote_versions_and_an_amendment_in_one_deal(browser, live_server, tmp_p
 
     # (3) ... while the manager revises it: v2 with another price and a delivery line.
     manager_page.get_by_test_id("quote-revise").click()
+    manager_page.get_by_test_id("confirm-yes").click()
     expect(manager_page.get_by_test_id("quote-builder")).to_contain_text("версия 2")
     manager_page.locator('[name="qline-0-unit_price"]').fill("38000")
     manager_page.locator('[name="qline-0-discount_percent"]').fill("0")
@@ -122,6 +122,7 @@ def test_quote_versions_and_an_amendment_in_one_deal(browser, live_server, tmp_p
     expect(manager_page.get_by_test_id("contract-signed-on")).to_be_visible()
     manager_page.locator('[name="note"]').fill("Третий диван")
     manager_page.get_by_test_id("order-amend").click()
+    manager_page.get_by_test_id("confirm-yes").click()
     expect(manager_page.get_by_test_id("order-state")).to_have_text("КП")
     expect(manager_page.get_by_test_id("quote-builder")).to_contain_text("версия 3")
     manager_page.locator('[name="qline-0-quantity"]').fill("3")
