@@ -55,5 +55,7 @@ def demo_data(role_groups):
 
     migration = importlib.import_module("orders.migrations.0002_role_permissions_default_workflows")
     migration.forward(apps, None)
-    call_command("seed_demo", stdout=io.StringIO())
+    # The showcase orders only: six months of history per test would cost minutes; the
+    # crawl of every page (tests/portals) reads the whole story once.
+    call_command("seed_demo", "--showcase-only", stdout=io.StringIO())
     return demo_order_targets()

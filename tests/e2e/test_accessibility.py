@@ -19,6 +19,7 @@ from tests.orders.factories import WorkflowFactory
 
 pytestmark = [
     pytest.mark.e2e,
+    pytest.mark.pages_only,
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("role_groups"),
 ]

@@ -15,6 +15,7 @@ from tests.e2e.screenshot_pages import PAGES, VIEWPORTS, log_in
 
 pytestmark = [
     pytest.mark.e2e,
+    pytest.mark.pages_only,
     pytest.mark.django_db(transaction=True),
 ]
 

@@ -1,5 +1,5 @@
-"""The demo's six months of history: seeded once for the module (it takes seconds), then
-read by each test inside its own rolled-back transaction."""
+"""The demo's six months of history: seeded once for the package (tests/demo/conftest.py),
+then read by each test inside its own rolled-back transaction."""
 
 import random
 from datetime import timedelta
@@ -8,7 +8,6 @@ from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 from stdnum.ru import inn as inn_number
@@ -50,14 +49,6 @@ REACHABLE_STATES = {
     },
 }
 SHOWCASE_ORDERS = [f"DEMO-O-{number:03d}" for number in range(1, 8)]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", verbosity=0)
-        yield
-        transaction.set_rollback(True)
 
 
 def _counts():
