@@ -24,6 +24,8 @@ urlpatterns = [
     path("client/", include("portals.client.urls")),
     path("manager/", include("portals.manager.urls")),
     path("admin-portal/", include("portals.admin.urls")),
+    # The admin portal's 1C pages: an edge of their own, beside `portals` (import-linter).
+    path("admin-portal/1c/", include("integrations.onec.portal_urls")),
     path("django-admin/", admin.site.urls),
 ]
 

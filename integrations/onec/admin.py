@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyAdmin
 from integrations.onec.models import (
@@ -10,6 +12,12 @@ from integrations.onec.models import (
     IntegrationProfile,
     OrderExchange,
     StatusMapping,
+)
+from integrations.onec.profile_settings import (
+    PROFILE_FIELDS,
+    MappingChange,
+    profile_save,
+    profile_set_active,
 )
 from integrations.onec.sale_exchange import order_exchange_resend
 
@@ -44,9 +52,9 @@ class IntegrationProfileForm(forms.ModelForm):
 
 
 @admin.register(IntegrationProfile)
-class IntegrationProfileAdmin(admin.ModelAdmin):
-    """Profiles are made with `create_onec_profile` (it makes the service user); here they
-    are tuned: dialect, exported orders, price type, status mapping, a new password."""
+class IntegrationProfileAdmin(SimpleHistoryAdmin):
+    """Profiles are made with `create_onec_profile` or in the admin portal (they need a
+    service user); here they are tuned, through the same services as the portal's pages."""
 
     form = IntegrationProfileForm
     list_display = ("name", "login", "schema_version", "encoding", "uses_namespace", "is_active")
@@ -57,9 +65,50 @@ class IntegrationProfileAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        if form.cleaned_data.get("new_password"):
-            obj.set_password(form.cleaned_data["new_password"])
-        super().save_model(request, obj, form, change)
+        current = IntegrationProfile.objects.get(pk=obj.pk)
+        values = {name: form.cleaned_data[name] for name in PROFILE_FIELDS}
+        try:
+            profile_save(
+                profile=current,
+                values=values,
+                password=form.cleaned_data.get("new_password") or "",
+                by=request.user,
+            )
+        except ValidationError as error:
+            self._refused(request, error)
+            return
+        profile_set_active(
+            profile=current, is_active=form.cleaned_data["is_active"], by=request.user
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not StatusMapping:
+            super().save_formset(request, form, formset, change)
+            return
+        changes = []
+        for row in formset.forms:
+            pk = row.instance.pk
+            if row in formset.deleted_forms:
+                if pk is not None:
+                    changes.append(MappingChange(pk=pk, delete=True))
+            elif row.has_changed():
+                changes.append(
+                    MappingChange(
+                        pk=pk,
+                        onec_status=row.cleaned_data["onec_status"],
+                        state=row.cleaned_data["state"],
+                    )
+                )
+        # The admin's change message reads these after a formset's own save; the profile's
+        # history holds what changed.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        try:
+            profile_save(profile=form.instance, values={}, mappings=changes, by=request.user)
+        except ValidationError as error:
+            self._refused(request, error)
+
+    def _refused(self, request, error: ValidationError) -> None:
+        self.message_user(request, "; ".join(error.messages), messages.ERROR)
 
 
 @admin.register(ExchangeLogEntry)

@@ -11,6 +11,7 @@ unpacking to more than `ONEC_MAX_UNZIPPED_BYTES` or `ONEC_MAX_ZIP_MEMBERS` membe
 import ntpath
 import posixpath
 import shutil
+import time
 import zipfile
 from pathlib import Path
 
@@ -123,3 +124,24 @@ def session_folders_purge(session_ids: list[int], profile_ids: list[int]) -> Non
     for session_id, profile_id in zip(session_ids, profile_ids, strict=True):
         folder = Path(settings.PRIVATE_MEDIA_ROOT) / "onec" / str(profile_id) / str(session_id)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def upload_root() -> Path:
+    return Path(settings.PRIVATE_MEDIA_ROOT) / "onec"
+
+
+def upload_folders_orphaned_purge(*, session_ids: set[int], older_than_seconds: float) -> int:
+    """Remove session folders whose session row is gone (a crash between the two, a
+    restored database) once untouched for `older_than_seconds`; returns how many."""
+    root = upload_root()
+    if not root.is_dir():
+        return 0
+    removed = 0
+    cutoff = time.time() - older_than_seconds
+    for folder in root.glob("*/*"):
+        if not folder.is_dir() or not folder.name.isdigit() or int(folder.name) in session_ids:
+            continue
+        if folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from orders.lifecycle import OrderKind, State
 
@@ -87,6 +88,9 @@ class IntegrationProfile(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    # A new password is told by the row's change reason; the pages never show the hash.
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
     class Meta:
         verbose_name = _("1C integration profile")
         verbose_name_plural = _("1C integration profiles")
@@ -113,6 +117,8 @@ class StatusMapping(models.Model):
     )
     onec_status = models.CharField(_("status in 1C"), max_length=100)
     state = models.CharField(_("state here"), max_length=16, choices=State.choices)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("1C status mapping")

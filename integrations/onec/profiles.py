@@ -48,6 +48,8 @@ def profile_create(
         profile = IntegrationProfile(name=name, login=login, service_user=user, **settings)
         profile.set_password(password)
         profile.full_clean(exclude=["password", "service_user"])
+        if by is not None:  # else the history names the request's user, if any
+            profile._history_user = by
         profile.save()
     return profile
 
@@ -73,16 +75,24 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def session_open(*, profile: IntegrationProfile) -> str:
-    """A new cookie value for `profile`; sessions past their lifetime are dropped."""
-    ended = ExchangeSession.objects.filter(created_at__lt=timezone.now() - SESSION_LIFETIME)
+def sessions_purge_ended(*, now=None) -> int:
+    """Drop the sessions past their lifetime with their upload folders; returns how many."""
+    ended = ExchangeSession.objects.filter(
+        created_at__lt=(now or timezone.now()) - SESSION_LIFETIME
+    )
     ended_ids = list(ended.values_list("pk", "profile_id"))
     if ended_ids:
         session_folders_purge(
             [session_id for session_id, _profile in ended_ids],
             [profile_id for _session, profile_id in ended_ids],
         )
-        ended.delete()
+        ended.filter(pk__in=[session_id for session_id, _profile in ended_ids]).delete()
+    return len(ended_ids)
+
+
+def session_open(*, profile: IntegrationProfile) -> str:
+    """A new cookie value for `profile`; sessions past their lifetime are dropped."""
+    sessions_purge_ended()
     token = secrets.token_urlsafe(32)
     ExchangeSession.objects.create(profile=profile, token_hash=_token_hash(token))
     return token

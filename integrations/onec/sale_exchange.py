@@ -120,8 +120,15 @@ def sale_success(*, profile: IntegrationProfile, session: ExchangeSession | None
 
 
 def order_exchange_resend(*, exchange: OrderExchange) -> OrderExchange:
-    """Send the order to 1C again with the next query ("send again" in the admin)."""
+    """Send the order to 1C again with the next query ("send again" on the admin pages).
+
+    1C's acknowledgement is forgotten and a held-back order's reason cleared: the next
+    query checks the order afresh and sends it, or holds it back again with today's reason.
+    """
     exchange.acknowledged_version = None
     exchange.acknowledged_at = None
-    exchange.save(update_fields=["acknowledged_version", "acknowledged_at", "updated_at"])
+    exchange.held_reason = ""
+    exchange.save(
+        update_fields=["acknowledged_version", "acknowledged_at", "held_reason", "updated_at"]
+    )
     return exchange

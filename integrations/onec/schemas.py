@@ -3,12 +3,14 @@ them: what we emit must be valid, whatever 1C itself sends."""
 
 import copy
 from functools import cache
-from pathlib import Path
+from importlib import resources
 
 from lxml import etree
 
 NAMESPACE = "urn:1C.ru:commerceml_2"
-SCHEMA_DIR = Path(__file__).resolve().parent / "xsd"
+# Package data (pyproject `[tool.setuptools.package-data]`): found the same in a checkout,
+# an installed wheel or a zipped package.
+SCHEMA_DIR = resources.files("integrations.onec") / "xsd"
 SCHEMA_FILES = {"2.08": "commerceml-2.08.xsd", "2.10": "commerceml-2.10.xsd"}
 # 2.05 has no published schema of its own here; its order documents are a subset of 2.08's.
 SCHEMA_FOR_VERSION = {"2.05": "2.08", "2.08": "2.08", "2.10": "2.10"}
@@ -20,8 +22,9 @@ def _trusted_parser() -> etree.XMLParser:
 
 @cache
 def schema(version: str) -> etree.XMLSchema:
-    path = SCHEMA_DIR / SCHEMA_FILES[SCHEMA_FOR_VERSION[version]]
-    return etree.XMLSchema(etree.parse(str(path), _trusted_parser()))
+    resource = SCHEMA_DIR / SCHEMA_FILES[SCHEMA_FOR_VERSION[version]]
+    with resource.open("rb") as file:
+        return etree.XMLSchema(etree.parse(file, _trusted_parser()))
 
 
 def with_namespace(root: etree._Element) -> etree._Element:

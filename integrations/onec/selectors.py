@@ -1,8 +1,14 @@
-"""Reads of the 1C exchange: which orders 1C has still to see."""
+"""Reads of the 1C exchange: which orders 1C has still to see, and what the admin
+portal's pages list."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from integrations.onec.models import IntegrationProfile, OrderExchange
+from integrations.onec.models import (
+    CatalogImportJob,
+    ExchangeLogEntry,
+    IntegrationProfile,
+    OrderExchange,
+)
 from orders.models import Order
 
 # One query answer holds at most this many orders; the rest come with the next query,
@@ -27,3 +33,32 @@ def order_list_to_export(*, profile: IntegrationProfile, limit: int = BATCH_SIZE
         .prefetch_related("lines__item", "payments", "refunds")
         .order_by("created_at", "pk")[:limit]
     )
+
+
+def profile_list_with_last_exchange() -> QuerySet[IntegrationProfile]:
+    """Every profile with the time and result of its latest call (`last_exchange_at`,
+    `last_exchange_result`), active ones first; one query."""
+    latest = ExchangeLogEntry.objects.filter(profile=OuterRef("pk")).order_by("-created_at", "-id")
+    return IntegrationProfile.objects.annotate(
+        last_exchange_at=Subquery(latest.values("created_at")[:1]),
+        last_exchange_result=Subquery(latest.values("result")[:1]),
+    ).order_by("-is_active", "name")
+
+
+def log_entry_list(*, profile: IntegrationProfile) -> QuerySet[ExchangeLogEntry]:
+    """The profile's calls, newest first."""
+    return ExchangeLogEntry.objects.filter(profile=profile).order_by("-created_at", "-id")
+
+
+def order_exchange_list_held(*, profile: IntegrationProfile) -> QuerySet[OrderExchange]:
+    """Orders held back from this profile's batches, with the reason, newest first."""
+    return (
+        OrderExchange.objects.filter(profile=profile)
+        .exclude(held_reason="")
+        .select_related("order", "order__customer")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def catalog_job_list(*, profile: IntegrationProfile) -> QuerySet[CatalogImportJob]:
+    return CatalogImportJob.objects.filter(profile=profile).order_by("-created_at", "-id")

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods
 
 from integrations.onec.catalog_jobs import catalog_job_poll
 from integrations.onec.catalog_uploads import UploadError, base_name, upload_append, upload_find
+from integrations.onec.login_throttling import login_failed, login_is_locked, window_seconds
 from integrations.onec.models import CatalogImportJob, ExchangeLogEntry, IntegrationProfile
-from integrations.onec.order_changes import changes_apply
 from integrations.onec.profiles import (
     SESSION_COOKIE,
     log_write,
@@ -27,8 +27,9 @@ from integrations.onec.profiles import (
     session_open,
 )
 from integrations.onec.sale_exchange import sale_query, sale_success
+from integrations.onec.sale_files import sale_file_receive, sale_files_finish
 from integrations.onec.tasks import onec_catalog_import_nudge
-from integrations.onec.xml_input import OnecInputError, parse_untrusted
+from integrations.onec.xml_input import OnecInputError
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,35 @@ def _basic_credentials(request: HttpRequest) -> tuple[str, str] | None:
     return (login, password) if colon else None
 
 
+def _authenticate(request: HttpRequest) -> IntegrationProfile | None:
+    """The profile the request's HTTP Basic credentials open, None without them or for a
+    wrong password; `ExchangeFailureError` while the login is locked out."""
+    credentials = _basic_credentials(request)
+    if credentials is None:
+        return None
+    login, password = credentials
+    if login_is_locked(request, login):
+        minutes = max(1, window_seconds() // 60)
+        raise ExchangeFailureError(
+            _(
+                "Too many failed logins as “%(login)s” from this address: logins are refused "
+                "for up to %(minutes)d minutes. Check the login and password in the exchange "
+                "settings of 1C."
+            )
+            % {"login": login[:150], "minutes": minutes}
+        )
+    profile = profile_authenticate(login, password)
+    if profile is None:
+        login_failed(request, login)
+    return profile
+
+
+def _claimed_profile(request: HttpRequest) -> IntegrationProfile | None:
+    """The profile whose login a refused call gave, so its log shows the refusal."""
+    credentials = _basic_credentials(request)
+    return IntegrationProfile.objects.filter(login=credentials[0]).first() if credentials else None
+
+
 def _unauthorised() -> HttpResponse:
     response = _text(["failure", _("Log in with the exchange login and password.")], status=401)
     response["WWW-Authenticate"] = 'Basic realm="1C exchange", charset="UTF-8"'
@@ -94,12 +124,11 @@ def exchange(request: HttpRequest) -> HttpResponse:
                 _("Unknown exchange type: %(type)s.") % {"type": exchange_type[:32]}
             )
         if mode == "checkauth":
-            credentials = _basic_credentials(request)
-            profile = profile_authenticate(*credentials) if credentials else None
+            profile = _authenticate(request)
             if profile is None:
                 log_write(
-                    profile=None, exchange_type=exchange_type, mode=mode, result=Result.FAILURE,
-                    message="bad or missing credentials",
+                    profile=_claimed_profile(request), exchange_type=exchange_type, mode=mode,
+                    result=Result.FAILURE, message=_("No or wrong login and password."),
                 )  # fmt: skip
                 return _unauthorised()
             token = session_open(profile=profile)
@@ -108,22 +137,19 @@ def exchange(request: HttpRequest) -> HttpResponse:
             )
             return _text(["success", SESSION_COOKIE, token])
         session = session_get(request.COOKIES.get(SESSION_COOKIE, ""))
-        if session is not None:
-            profile = session.profile
-        else:
-            credentials = _basic_credentials(request)
-            profile = profile_authenticate(*credentials) if credentials else None
+        profile = session.profile if session is not None else _authenticate(request)
         if profile is None:
             log_write(
-                profile=None, exchange_type=exchange_type, mode=mode, result=Result.FAILURE,
-                message="no session",
+                profile=_claimed_profile(request), exchange_type=exchange_type, mode=mode,
+                result=Result.FAILURE, message=_("No session, and no valid login and password."),
             )  # fmt: skip
             return _unauthorised()
         return _step(request, profile, session, exchange_type, mode)
     except ExchangeFailureError as failure:
         log_write(
-            profile=profile, exchange_type=exchange_type, mode=mode, result=Result.FAILURE,
-            filename=base_name(request.GET.get("filename", "")), message=failure.reason,
+            profile=profile or _claimed_profile(request), exchange_type=exchange_type,
+            mode=mode, result=Result.FAILURE, filename=base_name(request.GET.get("filename", "")),
+            message=failure.reason,
         )  # fmt: skip
         return _text(["failure", failure.reason], status=failure.status)
     except Exception:
@@ -132,7 +158,7 @@ def exchange(request: HttpRequest) -> HttpResponse:
         try:
             log_write(
                 profile=profile, exchange_type=exchange_type, mode=mode, result=Result.FAILURE,
-                message="internal error",
+                message=_("Internal error; see the server log."),
             )  # fmt: skip
         except Exception:
             logger.exception("1C exchange log write failed")
@@ -199,6 +225,12 @@ def _catalog_import_answer(profile, session, filename: str, path):
     return _text(["progress", _("Importing %(name)s…") % {"name": filename}])
 
 
+def _results_message(results) -> str:
+    return "\n".join(
+        f"{result.number}: {'; '.join(result.notes) or _('no change')}" for result in results
+    )
+
+
 def _sale_step(request, profile: IntegrationProfile, session, mode: str):
     if mode == "query":
         answer = sale_query(profile=profile, session=session)
@@ -216,20 +248,28 @@ def _sale_step(request, profile: IntegrationProfile, session, mode: str):
         filename = base_name(request.GET.get("filename", ""))
         body = _read_body(request, profile.file_limit)
         try:
-            root = parse_untrusted(body)
-        except OnecInputError as error:
+            results = sale_file_receive(
+                profile=profile, session=session, filename=filename, data=body
+            )
+        except (OnecInputError, UploadError) as error:
             raise ExchangeFailureError(str(error)) from error
-        results = changes_apply(profile=profile, root=root)
-        message = "\n".join(
-            f"{result.number}: {'; '.join(result.notes) or _('no change')}" for result in results
-        )
         log_write(
             profile=profile, exchange_type="sale", mode=mode, result=Result.SUCCESS,
-            filename=filename, request_size=len(body), message=message,
+            filename=filename, request_size=len(body),
+            message=_results_message(results) if results is not None
+            else _("A part of the file is stored; the rest is to come."),
         )  # fmt: skip
         return _text(["success"])
     if mode == "import":
-        # The file was applied when it came (УНФ never sends `import`); УТ's is a no-op.
-        log_write(profile=profile, exchange_type="sale", mode=mode, result=Result.SUCCESS)
+        # A whole file was applied when it came (УНФ never sends `import`); what is left is
+        # a file 1C sent in parts of exactly file_limit bytes.
+        try:
+            results = sale_files_finish(profile=profile, session=session)
+        except OnecInputError as error:
+            raise ExchangeFailureError(str(error)) from error
+        log_write(
+            profile=profile, exchange_type="sale", mode=mode, result=Result.SUCCESS,
+            message=_results_message(results),
+        )  # fmt: skip
         return _text(["success"])
     raise ExchangeFailureError(_("Unknown mode: %(mode)s.") % {"mode": mode[:32]})

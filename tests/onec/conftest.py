@@ -17,6 +17,12 @@ LOGIN = "1c-exchange"
 PASSWORD = "s3cret-1c"
 
 
+@pytest.fixture(autouse=True)
+def private_media_default(settings, tmp_path):
+    # Uploads (catalog files, sale files in parts) never land in the checkout's var/.
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
 @pytest.fixture
 def profile(db):
     return profile_create(name="УНФ", login=LOGIN, password=PASSWORD)
