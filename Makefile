@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: install run test prod-check backup restore lint format browser system-deps run-deps messages migrations-check deploy-check diagram screenshots clean bench-search
+.PHONY: install run test prod-check backup restore lint format browser system-deps run-deps messages migrations-check deploy-check diagram screenshots clean bench-search bench-seed bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (PYTHON=$(PYTHON))"; exit 1; }
@@ -58,6 +58,16 @@ prod-check: install system-deps
 BENCH_SEARCH_URL ?= postgres://postgres@127.0.0.1:5432/bench_search
 bench-search: install
 	BENCH_SEARCH_URL=$(BENCH_SEARCH_URL) DEBUG=1 $(BIN)/python bench/search.py
+
+# Issue 19's benchmark: `make bench-seed` (re)creates bench_10k and bench_1m (or SCALE=10k|1m)
+# in bulk SQL; `make bench` measures every page at both scales against gunicorn with DEBUG=0
+# and writes bench/results/<date>.json and .md. BENCH_SECONDS, BENCH_ROUNDS, BENCH_SCALES and
+# BENCH_CONNECTIONS shorten or widen a run; BENCH_DATABASE_SERVER names the PostgreSQL server.
+bench-seed: install
+	$(BIN)/python bench/seed.py $(SCALE)
+
+bench: install
+	$(BIN)/python bench/run.py
 
 # The database (pg_dump, or SQLite's online backup) and the private and media files, into
 # backups/<date-time> or BACKUP=folder; `make restore BACKUP=folder` puts them back into an

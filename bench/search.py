@@ -6,8 +6,9 @@
 Creates the database `bench_search` (dropped first if left over, dropped again at the
 end unless BENCH_KEEP=1), migrates it, rolls the trigram index migrations back, seeds
 2,000 customers (two contacts each), 1,000,000 orders (one in twenty a support ticket
-with a subject, one in three with a tracking number) and about 3 lines per order with
-`INSERT ... SELECT generate_series` (bench data, not through the services), ANALYZEs,
+with a subject, the shipped ones with a tracking number), 3 lines per sales order and their
+events with bench/seed.py (`INSERT ... SELECT generate_series`, not through the services),
+ANALYZEs,
 then migrates forward again: the index build at this size is timed too.
 
 Times the page's three group queries (orders, customers, tickets: the selectors the
@@ -33,9 +34,10 @@ os.environ.setdefault("DEBUG", "1")
 import django
 import psycopg
 
+from bench import seed
+
 URL = os.environ.get("BENCH_SEARCH_URL", "postgres://postgres@127.0.0.1:5432/bench_search")
 ORDERS = int(os.environ.get("BENCH_ORDERS", "1000000"))
-CUSTOMERS = 2000
 REPEATS = 20
 TARGET_MS = 50
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -48,28 +50,6 @@ TRIGRAM_INDEXES = (
     "order_subject_trgm",
     "order_tracking_trgm",
 )
-
-FORMS = ["ООО", "АО", "ПАО", "ЗАО", "ИП"]
-ADJECTIVES = ["Северный", "Южный", "Восточный", "Западный", "Центральный", "Первый", "Новый"]
-ADJECTIVES += ["Старый", "Большой", "Малый", "Верхний", "Нижний", "Красный", "Белый", "Зелёный"]
-ADJECTIVES += ["Дальний", "Ближний", "Сибирский", "Уральский", "Волжский"]
-NOUNS = ["Ромашка", "Василёк", "Лютик", "Берёза", "Кедр", "Сокол", "Орёл", "Гранит", "Кварц"]
-NOUNS += ["Металлург", "Строитель", "Монтаж", "Техника", "Снабжение", "Торговля", "Промсервис"]
-NOUNS += ["Лесопилка", "Агрохолдинг", "Автобаза", "Электросеть"]
-FIRST_NAMES = ["Иван", "Пётр", "Анна", "Мария", "Сергей", "Ольга", "Алексей", "Елена", "Дмитрий"]
-LAST_NAMES = ["Иванов", "Петров", "Смирнов", "Кузнецов", "Попов", "Соколов", "Лебедев", "Козлов"]
-ITEM_TYPES = ["Болт", "Гайка", "Шайба", "Винт", "Саморез", "Анкер", "Дюбель", "Шуруп", "Кабель"]
-ITEM_TYPES += ["Провод", "Труба", "Уголок", "Швеллер", "Лист", "Профиль"]
-ITEM_SIZES = ["М6", "М8", "М10", "М12", "М14", "М16"]
-ITEM_FINISHES = ["оцинкованный", "чёрный", "нержавеющий", "латунный"]
-ITEM_NAMES = [
-    f"{kind} {size} {finish}"
-    for kind in ITEM_TYPES
-    for size in ITEM_SIZES
-    for finish in ITEM_FINISHES
-]
-SUBJECTS = ["Не работает насос", "Вопрос по счёту", "Повреждена упаковка", "Нет документов"]
-SUBJECTS += ["Перенос доставки", "Возврат товара", "Гарантийный ремонт", "Ошибка в накладной"]
 
 
 def _admin_url() -> str:
@@ -92,87 +72,6 @@ def _drop_database():
     connections.close_all()
     with psycopg.connect(_admin_url(), autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{_database_name()}" WITH (FORCE)')
-
-
-def _seed(cursor):
-    half = ORDERS // 2
-    cursor.execute(
-        """
-        INSERT INTO customers_customer (id, kind, name, inn, kpp, email, phone, address,
-            discount_percent, external_id, notes, search_text, created_at, updated_at, ogrn)
-        SELECT c, 'company', name, inn, '', 'office' || c || '@client' || c || '.example.ru',
-            phone, '', 0, '', '', lower(concat_ws(' ', name, inn,
-                'office' || c || '@client' || c || '.example.ru', phone, substr(phone, 3))),
-            now(), now(), ''
-        FROM (
-            SELECT c,
-                (%(forms)s::text[])[1 + c %% 5] || ' «'
-                    || (%(adjectives)s::text[])[1 + (c / 5) %% 20] || ' '
-                    || (%(nouns)s::text[])[1 + (c / 100) %% 20] || '»' AS name,
-                (7700000000 + c)::text AS inn,
-                '+79' || lpad(((c::bigint * 7919 * 104729) %% 1000000000)::text, 9, '0') AS phone
-            FROM generate_series(1, %(customers)s) AS c
-        ) AS seeded
-        """,
-        {
-            "forms": FORMS,
-            "adjectives": ADJECTIVES,
-            "nouns": NOUNS,
-            "customers": CUSTOMERS,
-        },
-    )
-    cursor.execute(
-        """
-        INSERT INTO customers_contact (id, name, position, email, phone, is_primary, customer_id)
-        SELECT k, (%(first)s::text[])[1 + k %% 9] || ' ' || (%(last)s::text[])[1 + (k / 9) %% 8],
-            '', 'person' || k || '@client' || ((k + 1) / 2) || '.example.ru',
-            '+79' || lpad(((k::bigint * 15485863) %% 1000000000)::text, 9, '0'),
-            k %% 2 = 1, (k + 1) / 2
-        FROM generate_series(1, 2 * %(customers)s) AS k
-        """,
-        {"first": FIRST_NAMES, "last": LAST_NAMES, "customers": CUSTOMERS},
-    )
-    cursor.execute(
-        """
-        INSERT INTO orders_order (id, state, number, kind, channel, payment_terms, currency,
-            priority, subtotal, discount_total, total, vat_total, external_id, comment,
-            service_place, delivery_status, carrier, tracking_number, cancel_reason, version,
-            state_changed_at, created_at, updated_at, customer_id, contact_id, sla_level,
-            prepayment_percent, delivery_cost, service_cost, subject, delivery_address,
-            delivery_method)
-        SELECT i,
-            CASE WHEN i %% 20 = 0 THEN 'new' ELSE 'closed' END,
-            CASE WHEN i <= %(half)s THEN '2025-' || lpad(i::text, 6, '0')
-                 ELSE '2026-' || lpad((i - %(half)s)::text, 6, '0') END,
-            CASE WHEN i %% 20 = 0 THEN 'support' ELSE 'product' END,
-            'api', 'prepay', 'RUB', 'normal', 300, 0, 300, 50, '', '', '', '', '',
-            CASE WHEN i %% 3 = 0 THEN 'CDEK' || lpad(i::text, 10, '0') ELSE '' END,
-            '', 1, created, created, created,
-            1 + i %% %(customers)s, 2 * (1 + i %% %(customers)s) - (i / %(customers)s) %% 2,
-            0, 100, 0, 0,
-            CASE WHEN i %% 20 = 0 THEN (%(subjects)s::text[])[1 + (i / 20) %% 8] ELSE '' END,
-            '', ''
-        FROM generate_series(1, %(orders)s) AS i,
-            LATERAL (SELECT now() - (%(orders)s - i) * interval '30 seconds' AS created) AS at
-        """,
-        {"half": half, "orders": ORDERS, "customers": CUSTOMERS, "subjects": SUBJECTS},
-    )
-    cursor.execute(
-        """
-        INSERT INTO orders_orderline (order_id, position, name, quantity, unit, unit_price,
-            discount_percent, vat_rate, line_total, custom_values, custom_labels)
-        SELECT i, p, (%(names)s::text[])[1 + (i * 31 + p * 17) %% %(count)s],
-            1, 'шт', 100, 0, 20, 100, '{}', '{}'
-        FROM generate_series(1, %(orders)s) AS i,
-            LATERAL generate_series(1, 1 + i %% 5) AS p
-        WHERE i %% 20 <> 0
-        """,
-        {"names": ITEM_NAMES, "count": len(ITEM_NAMES), "orders": ORDERS},
-    )
-    for table in ("customers_customer", "customers_contact", "orders_order", "orders_orderline"):
-        cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-        )
 
 
 def _count(cursor, table) -> int:
@@ -271,7 +170,7 @@ def main():
     call_command("migrate", "customers", "0005", verbosity=0)
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        _seed(cursor)
+        seed.seed(cursor, orders=ORDERS, fast=True)
         cursor.execute("ANALYZE")
         sizes = {
             table: _count(cursor, table)
