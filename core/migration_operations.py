@@ -29,13 +29,27 @@ class OnPostgreSQL(Operation):
     def state_forwards(self, app_label, state):
         pass
 
+    def applies_to(self, connection) -> bool:
+        return connection.vendor == "postgresql"
+
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
+        if self.applies_to(schema_editor.connection):
             self.operation.database_forwards(app_label, schema_editor, from_state, to_state)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
+        if self.applies_to(schema_editor.connection):
             self.operation.database_backwards(app_label, schema_editor, from_state, to_state)
 
     def describe(self):
         return f"On PostgreSQL only: {self.operation.describe()}"
+
+
+class NotOnPostgreSQL(OnPostgreSQL):
+    """The other side of `OnPostgreSQL`: for what SQLite does its own way (a plain index
+    where PostgreSQL builds it concurrently)."""
+
+    def applies_to(self, connection) -> bool:
+        return connection.vendor != "postgresql"
+
+    def describe(self):
+        return f"Except on PostgreSQL: {self.operation.describe()}"

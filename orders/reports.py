@@ -1,8 +1,9 @@
 """Reads behind the manager portal's reports: the sales funnel, time in stage, losses, revenue.
 
-Each report is a fixed number of queries whatever the number of orders: aggregates run
-in SQL, and what SQL cannot do portably (per-order stage sequences, percentiles) is
-computed in Python over one query's rows.
+Each report is one query whatever the number of orders, aggregated in SQL: the funnel
+per order and then per stage, the stage times from a window function (LEAD over each
+order's state changes) with PostgreSQL's percentile_disc. SQLite has the window function
+but no percentile: there the stays' lengths are ranked in Python, to the same figures.
 
 Funnel, stage times and losses count sales orders (support tickets have a flow of their
 own) created in the period. Revenue is the totals of sales orders closed in the period
@@ -15,15 +16,29 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from itertools import pairwise
 
-from django.db.models import Count, DateField, F, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+    Window,
+)
+from django.db.models.functions import Lead, TruncMonth
 from django.utils import timezone
 
 from orders.lifecycle import OrderKind, State
 from orders.models import Order, OrderEvent
-from orders.selectors import order_list_for_user
+from orders.models.history import STATE_CHANGE
+from orders.selectors import order_list_for_user, order_scope_condition, order_scope_for_user
 
 DEFAULT_PERIOD_DAYS = 90
 CENTS = Decimal("0.01")
@@ -43,6 +58,7 @@ TIMED_STAGES = (*FUNNEL_STAGES[:-1], State.SERVICE)
 REVENUE_CLOSED_FROM = (State.DELIVERY, State.PAYMENT)
 # Going back to the quote to amend the order is not progress through the funnel.
 BACKWARD_ACTIONS = frozenset({"amend"})
+P90 = 0.9
 
 
 @dataclass(frozen=True)
@@ -134,6 +150,12 @@ def percentile(values: list[timedelta], fraction: float) -> timedelta:
     return ordered[rank - 1]
 
 
+def report_data_version() -> int:
+    """The latest order event's id. Every change of an order writes an event, so figures
+    read under an older version may be out of date, and under this one are not."""
+    return OrderEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
 def _sales_orders(*, user, period: ReportPeriod) -> QuerySet[Order]:
     return (
         order_list_for_user(user=user)
@@ -142,94 +164,162 @@ def _sales_orders(*, user, period: ReportPeriod) -> QuerySet[Order]:
     )
 
 
-StageChanges = dict[int, list[tuple]]
-
-
-def report_stage_changes(*, user, period: ReportPeriod) -> StageChanges:
-    """Each order's state changes in the order they happened: one query for all orders.
-
-    The funnel and the stage times both read this; a page showing both reads it once
-    and passes it to each as `changes`.
-    """
+def _period_state_changes(*, user, period: ReportPeriod) -> QuerySet[OrderEvent]:
+    """The events of the period's sales orders that changed their state, whenever they happened."""
     orders = _sales_orders(user=user, period=period).order_by().values("pk")
-    rows = (
-        OrderEvent.objects.filter(order__in=orders)
-        .exclude(from_state=F("to_state"))
-        .exclude(to_state="")
-        .order_by("order_id", "created_at", "id")
-        .values_list("order_id", "action", "from_state", "to_state", "created_at")
-    )
-    changes: dict[int, list[tuple]] = defaultdict(list)
-    for order_id, action, from_state, to_state, created_at in rows:
-        changes[order_id].append((action, from_state, to_state, created_at))
-    return changes
+    return OrderEvent.objects.filter(STATE_CHANGE, order__in=orders).order_by()
 
 
-def report_funnel(
-    *, user, period: ReportPeriod, changes: StageChanges | None = None
-) -> list[FunnelRow]:
+def _compiled(queryset: QuerySet) -> tuple[str, tuple] | None:
+    """The queryset's SQL, to be wrapped in an aggregate the ORM cannot express; None when
+    it can match nothing (a user who sees no orders)."""
+    try:
+        return queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+
+
+def _flag(condition: Q) -> Max:
+    """1 when any of an order's state changes meets `condition`, else 0."""
+    return Max(Case(When(condition, then=1), default=0, output_field=IntegerField()))
+
+
+def report_funnel(*, user, period: ReportPeriod) -> list[FunnelRow]:
     """How many orders reached each stage, and of those how many went on to a further one.
 
     "Went on" means the order left the stage forward: not cancelled and not sent back to
     the quote. Conversion is measured per stage rather than as the ratio of two stages'
     counts, because a workflow may skip stages (retail orders have no quote or contract).
+
+    One query: per order, whether it reached each stage and whether it also went on from
+    it; then the sums of those flags over the orders.
     """
-    reached: dict[str, set[int]] = defaultdict(set)
-    moved_on: dict[str, set[int]] = defaultdict(set)
-    if changes is None:
-        changes = report_stage_changes(user=user, period=period)
-    for order_id, order_changes in changes.items():
-        for action, from_state, to_state, _created_at in order_changes:
-            reached[to_state].add(order_id)
-            if from_state and to_state != State.CANCELLED and action not in BACKWARD_ACTIONS:
-                moved_on[from_state].add(order_id)
-    if not reached:
+    per_order = {}
+    forward = ~Q(to_state=State.CANCELLED) & ~Q(action__in=BACKWARD_ACTIONS)
+    for index, state in enumerate(FUNNEL_STAGES):
+        per_order[f"reached_{index}"] = _flag(Q(to_state=state))
+        if state != State.CLOSED:
+            # Went on from the stage, and had reached it (not merely left it).
+            per_order[f"moved_on_{index}"] = _flag(Q(to_state=state)) * _flag(
+                Q(from_state=state) & forward
+            )
+    orders = (
+        _period_state_changes(user=user, period=period)
+        .values("order_id")
+        .annotate(**per_order)
+        .values_list(*per_order)
+    )
+    compiled = _compiled(orders)
+    if compiled is None:
         return []
-    first = len(reached[FUNNEL_STAGES[0]])
+    sql, params = compiled
+    sums_sql = ", ".join(f"SUM(per_order.{name})" for name in per_order)
+    with connections[orders.db].cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), {sums_sql} FROM ({sql}) AS per_order", params)  # noqa: S608
+        orders_count, *values = cursor.fetchone()
+    if not orders_count:
+        return []
+    sums = dict(zip(per_order, values, strict=True))
+    first = sums["reached_0"]
     rows = []
-    for state in FUNNEL_STAGES:
-        count = len(reached[state])
+    for index, state in enumerate(FUNNEL_STAGES):
+        count = sums[f"reached_{index}"]
         # Closed is where the funnel ends: there is no further stage to go on to.
-        forward = len(moved_on[state] & reached[state]) if state != State.CLOSED else None
+        moved_on = sums.get(f"moved_on_{index}")
         rows.append(
             FunnelRow(
                 state=state,
                 reached=count,
-                moved_on=forward,
+                moved_on=moved_on,
                 share_of_first=_percent(count, first),
-                conversion=_percent(forward, count) if forward is not None else None,
+                conversion=_percent(moved_on, count) if moved_on is not None else None,
             )
         )
     return rows
 
 
-def report_stage_times(
-    *, user, period: ReportPeriod, changes: StageChanges | None = None
-) -> list[StageTimeRow]:
+def _stays(*, user, period: ReportPeriod) -> QuerySet:
+    """Each state change with the time of the order's next one: the stay it began, and its end.
+
+    Ties in time are ordered by id, the order the events were written in.
+    """
+    return (
+        _period_state_changes(user=user, period=period)
+        .annotate(
+            left_at=Window(
+                Lead("created_at"),
+                partition_by=[F("order_id")],
+                order_by=[F("created_at").asc(), F("id").asc()],
+            )
+        )
+        .values_list("to_state", "created_at", "left_at")
+    )
+
+
+# Durations in whole microseconds (exact: EXTRACT gives numeric), so the sum is the sum of the
+# stays to the microsecond. percentile_disc is the nearest rank: the first value whose
+# position reaches the fraction, ceil(fraction * count), like `percentile` below.
+STAGE_TIMES_SQL = """
+SELECT stay.state, COUNT(*), SUM(stay.length),
+    percentile_disc(%s) WITHIN GROUP (ORDER BY stay.length)
+FROM (
+    SELECT changes.to_state AS state,
+        ((EXTRACT(EPOCH FROM changes.left_at) - EXTRACT(EPOCH FROM changes.created_at))
+            * 1000000)::bigint AS length
+    FROM ({changes}) AS changes
+    WHERE changes.left_at IS NOT NULL AND changes.to_state = ANY(%s)
+) AS stay
+GROUP BY stay.state
+"""
+
+
+def _stage_time_sums_in_sql(stays: QuerySet) -> dict[str, tuple[int, timedelta, timedelta]]:
+    """PostgreSQL: visits, the total and the 90th percentile per stage, aggregated there."""
+    compiled = _compiled(stays)
+    if compiled is None:
+        return {}
+    sql, params = compiled
+    with connections[stays.db].cursor() as cursor:
+        cursor.execute(
+            STAGE_TIMES_SQL.format(changes=sql),
+            [P90, *params, [str(state) for state in TIMED_STAGES]],
+        )
+        return {
+            state: (visits, timedelta(microseconds=int(total)), timedelta(microseconds=p90))
+            for state, visits, total, p90 in cursor.fetchall()
+        }
+
+
+def _stage_time_sums_in_python(stays: QuerySet) -> dict[str, tuple[int, timedelta, timedelta]]:
+    """Other databases (SQLite: development and tests): the stays are ended in SQL by the
+    window function, their lengths summed and ranked here."""
+    durations: dict[str, list[timedelta]] = defaultdict(list)
+    for state, entered, left in stays:
+        if left is not None:
+            durations[state].append(left - entered)
+    return {
+        state: (len(values), sum(values, timedelta()), percentile(values, P90))
+        for state, values in durations.items()
+    }
+
+
+def report_stage_times(*, user, period: ReportPeriod) -> list[StageTimeRow]:
     """Average and 90th-percentile time of finished stays in each stage.
 
     A stay runs from the event that entered the stage to the next state change; the stay
     an order is in now has no end yet and is left out.
     """
-    durations: dict[str, list[timedelta]] = defaultdict(list)
-    if changes is None:
-        changes = report_stage_changes(user=user, period=period)
-    for order_changes in changes.values():
-        for entered, left in pairwise(order_changes):
-            durations[entered[2]].append(left[3] - entered[3])
+    stays = _stays(user=user, period=period)
+    if connections[stays.db].vendor == "postgresql":
+        sums = _stage_time_sums_in_sql(stays)
+    else:
+        sums = _stage_time_sums_in_python(stays)
     rows = []
     for state in TIMED_STAGES:
-        values = durations.get(state)
-        if not values:
+        if state not in sums:
             continue
-        rows.append(
-            StageTimeRow(
-                state=state,
-                visits=len(values),
-                average=sum(values, timedelta()) / len(values),
-                p90=percentile(values, 0.9),
-            )
-        )
+        visits, total, p90 = sums[state]
+        rows.append(StageTimeRow(state=state, visits=visits, average=total / visits, p90=p90))
     return rows
 
 
@@ -260,9 +350,10 @@ def _closings(*, user, period: ReportPeriod) -> QuerySet[OrderEvent]:
     Only the first closing counts: closing again after an after-sales service comes from
     `service`, so it is left out and every order contributes its total once.
     """
-    visible = order_list_for_user(user=user).exclude(kind=OrderKind.SUPPORT).order_by()
+    scope = order_scope_condition(order_scope_for_user(user=user), through="order__")
     return OrderEvent.objects.filter(
-        order__in=visible.values("pk"),
+        scope,
+        ~Q(order__kind=OrderKind.SUPPORT),
         to_state=State.CLOSED,
         from_state__in=REVENUE_CLOSED_FROM,
         created_at__gte=period.start,

@@ -41,16 +41,49 @@ def _base() -> QuerySet[Order]:
     )
 
 
-def order_list_for_user(*, user) -> QuerySet[Order]:
-    """Every order for staff who see all; a client's own company's orders; nothing otherwise."""
+@dataclass(frozen=True)
+class OrderScope:
+    """Which orders a user sees: all of them, one company's, or none."""
+
+    everything: bool = False
+    customer_id: int | None = None
+
+    @property
+    def key(self) -> str:
+        """Users with one key see the same orders: what is read for one serves them all."""
+        if self.everything:
+            return "all"
+        return f"customer-{self.customer_id}" if self.customer_id is not None else "none"
+
+
+def order_scope_for_user(*, user) -> OrderScope:
+    """What `order_list_for_user` gives this user, told without a query (permissions aside)."""
     if not user.is_authenticated or not user.is_active:
-        return Order.objects.none()
+        return OrderScope()
     if user.has_perm(VIEW_ALL_ORDERS):
-        return _base()
+        return OrderScope(everything=True)
     contact = getattr(user, "contact", None)
     if contact is not None and user.has_perm("orders.act_as_client"):
-        return _base().filter(customer_id=contact.customer_id)
-    return Order.objects.none()
+        return OrderScope(customer_id=contact.customer_id)
+    return OrderScope()
+
+
+def order_scope_condition(scope: OrderScope, *, through: str = "") -> Q:
+    """The scope as a condition on orders, or on a model's `through` relation to its order
+    (`through="order__"`): a join the planner sees, where `order__in` would be a subquery."""
+    if scope.everything:
+        return Q()
+    if scope.customer_id is not None:
+        return Q(**{f"{through}customer_id": scope.customer_id})
+    return Q(**{f"{through}pk__in": []})
+
+
+def order_list_for_user(*, user) -> QuerySet[Order]:
+    """Every order for staff who see all; a client's own company's orders; nothing otherwise."""
+    scope = order_scope_for_user(user=user)
+    if not scope.everything and scope.customer_id is None:
+        return Order.objects.none()
+    return _base().filter(order_scope_condition(scope))
 
 
 def order_get_for_user(*, user, order_id) -> Order:

@@ -1,16 +1,18 @@
 """The reports as tables: one definition per table serves the page, its chart and its CSV,
 so the three never disagree about what a column means."""
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from conversations.reports import (
     report_feedback_by_category,
@@ -20,16 +22,23 @@ from conversations.reports import (
     report_low_ratings,
 )
 from orders.reports import (
+    report_data_version,
     report_funnel,
     report_lost_by_reason,
     report_revenue_by_manager,
     report_revenue_by_month,
-    report_stage_changes,
     report_stage_times,
 )
+from orders.selectors import order_scope_for_user
 from portals.charts import BarChart, bar_chart
 
 SECONDS_PER_HOUR = Decimal(3600)
+# The orders' tables are cached per period and per scope of the reader (`fetch_tables`).
+# Figures read less than FRESH_SECONDS ago serve a reload whatever changed meanwhile (on a
+# busy day every minute brings order events); older ones serve while no order event was
+# written since they were read, up to CACHE_SECONDS.
+FRESH_SECONDS = 60
+CACHE_SECONDS = 600
 
 
 def format_duration(value: timedelta) -> str:
@@ -95,8 +104,8 @@ class ReportTable:
     columns: tuple[Column, ...]
     # (label, value, value as shown) per bar; None: no chart for this table.
     chart_items: Callable[[list], list[tuple[str, Any, str]]] | None = None
-    # Built from the period's state changes, which `fetch_tables` reads once for all.
-    reads_stage_changes: bool = False
+    # Figures of orders only, so an order event tells they may have changed (`fetch_tables`).
+    cached: bool = False
 
     def chart(self, rows: list) -> BarChart | None:
         if self.chart_items is None or not rows:
@@ -211,7 +220,7 @@ TABLES = (
             "to the quote); stages an order type skips are not counted against it."
         ),
         fetch=report_funnel,
-        reads_stage_changes=True,
+        cached=True,
         columns=(
             Column(gettext_lazy("Stage"), lambda row: row.label),
             Column(gettext_lazy("Orders reached"), lambda row: row.reached, numeric=True),
@@ -245,7 +254,7 @@ TABLES = (
             "The 90th percentile is the time within which nine stays in ten ended."
         ),
         fetch=report_stage_times,
-        reads_stage_changes=True,
+        cached=True,
         columns=(
             Column(gettext_lazy("Stage"), lambda row: row.label),
             Column(gettext_lazy("Stays"), lambda row: row.visits, numeric=True),
@@ -273,6 +282,7 @@ TABLES = (
         title=gettext_lazy("Orders lost"),
         note=gettext_lazy("Sales orders created in the period and cancelled, by the reason given."),
         fetch=report_lost_by_reason,
+        cached=True,
         columns=(
             Column(gettext_lazy("Reason"), _reason),
             Column(gettext_lazy("Orders"), lambda row: row.orders, numeric=True),
@@ -294,6 +304,7 @@ TABLES = (
             "orders still open are not included."
         ),
         fetch=report_revenue_by_month,
+        cached=True,
         columns=(
             Column(
                 gettext_lazy("Month"),
@@ -325,6 +336,7 @@ TABLES = (
             "Totals of sales orders closed in the period, by the manager assigned to the order."
         ),
         fetch=report_revenue_by_manager,
+        cached=True,
         columns=(
             Column(gettext_lazy("Manager"), _manager),
             Column(gettext_lazy("Currency"), lambda row: row.currency),
@@ -366,17 +378,39 @@ class RenderedTable:
     chart: BarChart | None
 
 
+def _cache_key(table: ReportTable, *, user, period) -> str:
+    # The user's scope, not the user: everyone who sees the same orders shares the figures.
+    scope = order_scope_for_user(user=user).key
+    dates = f"{period.date_from.isoformat()}:{period.date_to.isoformat()}"
+    return f"reports:{table.slug}:{dates}:{scope}:{get_language()}"
+
+
+def _usable(entry, version: int) -> bool:
+    return entry["version"] == version or time.time() - entry["read_at"] < FRESH_SECONDS
+
+
 def fetch_tables(tables, *, user, period) -> list[tuple[ReportTable, list]]:
-    """Each table's rows; the state changes some of them share are read once."""
-    shared = {}
-    fetched = []
+    """Each table's rows; the orders' tables from the cache while fresh (see FRESH_SECONDS)."""
+    keys = {
+        table.slug: _cache_key(table, user=user, period=period) for table in tables if table.cached
+    }
+    found, version = {}, 0
+    if keys:
+        version = report_data_version()
+        found = cache.get_many(keys.values())
+    fetched, missed = [], {}
     for table in tables:
-        extra = {}
-        if table.reads_stage_changes:
-            if "changes" not in shared:
-                shared["changes"] = report_stage_changes(user=user, period=period)
-            extra["changes"] = shared["changes"]
-        fetched.append((table, table.fetch(user=user, period=period, **extra)))
+        key = keys.get(table.slug)
+        entry = found.get(key)
+        if entry is not None and _usable(entry, version):
+            rows = entry["rows"]
+        else:
+            rows = table.fetch(user=user, period=period)
+            if key is not None:
+                missed[key] = {"version": version, "read_at": time.time(), "rows": rows}
+        fetched.append((table, rows))
+    if missed:
+        cache.set_many(missed, CACHE_SECONDS)
     return fetched
 
 

@@ -86,7 +86,7 @@ def report_export(request, table):
     if spec is None:
         raise Http404("No such report")
     period = ReportPeriodForm(request.GET or None).period()
-    rows = spec.fetch(user=request.user, period=period)
+    [(_table, rows)] = fetch_tables([spec], user=request.user, period=period)
     filename = f"{spec.slug}_{period.date_from.isoformat()}_{period.date_to.isoformat()}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -25,6 +26,7 @@ from orders.services import (
     quote_accept,
     quote_send,
 )
+from portals.manager.report_tables import CACHE_SECONDS
 from tests.catalog.factories import ItemFactory
 from tests.factories import ContactFactory, CustomerFactory, UserFactory
 
@@ -437,8 +439,9 @@ def _queries_for_reports(client):
 
 def test_reports_cost_a_fixed_number_of_queries(director, sales, django_assert_max_num_queries):
     _build_orders(sales, 5)
-    # Twelve for the sales reports, one each for the five client-feedback tables.
-    with django_assert_max_num_queries(17):
+    # The session, the user and their permissions; the figures' version and one per sales
+    # table; one per client-feedback table.
+    with django_assert_max_num_queries(15):
         few = _queries_for_reports(director)
 
     _build_orders(sales, 45)
@@ -447,21 +450,89 @@ def test_reports_cost_a_fixed_number_of_queries(director, sales, django_assert_m
     assert many <= few
 
 
-def test_the_page_reads_the_periods_state_changes_once_for_funnel_and_stage_times(
-    director, sales, monkeypatch
+def _funnel_requests(response) -> str:
+    funnel = next(t for t in response.context["tables"] if t.slug == "funnel")
+    return funnel.rows[0][1].text
+
+
+def test_a_reload_reads_the_sales_figures_from_the_cache(
+    director, sales, django_assert_max_num_queries
 ):
-    from portals.manager import report_tables
-
     _build_orders(sales, 5)
-    reads = []
-    original = report_tables.report_stage_changes
+    first = director.get(reverse("portals_manager:reports"))
 
-    def counted(**kwargs):
-        reads.append(kwargs)
-        return original(**kwargs)
+    # The session, the user and their permissions, the figures' version, the five feedback
+    # tables (not cached: they are not order events).
+    with django_assert_max_num_queries(10):
+        again = director.get(reverse("portals_manager:reports"))
+    export = director.get(reverse("portals_manager:report_export", args=["funnel"]))
 
-    monkeypatch.setattr(report_tables, "report_stage_changes", counted)
+    assert _funnel_requests(again) == _funnel_requests(first) == "5"
+    assert csv_rows(export)[1][:2] == ["Request (pre-order)", "5"]
 
-    _queries_for_reports(director)
 
-    assert len(reads) == 1
+def test_a_reload_within_a_minute_shows_the_cached_figures_even_after_a_change(director, sales):
+    _build_orders(sales, 5)
+    url = reverse("portals_manager:reports")
+    director.get(url)
+
+    sales.move(sales.place(), "cancel", reason="причина 0")
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=50)):
+        assert _funnel_requests(director.get(url)) == "5"
+    with time_machine.travel(timezone.now() + timedelta(seconds=70)):
+        assert _funnel_requests(director.get(url)) == "6"
+
+
+def test_older_figures_serve_while_no_order_changed_and_not_after(director, sales):
+    _build_orders(sales, 5)
+    export = reverse("portals_manager:report_export", args=["lost"])
+    first = csv_rows(director.get(export))
+
+    later = timezone.now() + timedelta(minutes=5)
+    with time_machine.travel(later):
+        with CaptureQueriesContext(connection) as queries:
+            unchanged = csv_rows(director.get(export))
+        sales.move(sales.place(), "cancel", reason="причина 0")
+        changed = csv_rows(director.get(export))
+    expiry = time_machine.travel(later + timedelta(seconds=CACHE_SECONDS + 1))
+    with expiry, CaptureQueriesContext(connection) as expired_queries:
+        expired = csv_rows(director.get(export))
+
+    assert unchanged == first
+    assert first[1:] == [
+        ["причина 1", "2", "50.0"],
+        ["причина 0", "1", "25.0"],
+        ["причина 2", "1", "25.0"],
+    ]
+    # The session, the user, their permissions and the figures' version: no report query.
+    assert len(queries) == 5
+    assert changed[1:] == [
+        ["причина 0", "2", "40.0"],
+        ["причина 1", "2", "40.0"],
+        ["причина 2", "1", "20.0"],
+    ]
+    assert expired == changed
+    assert len(expired_queries) == 6
+
+
+def test_cached_figures_are_shared_only_by_users_who_see_the_same_orders(sales):
+    from portals.manager.report_tables import TABLES, fetch_tables
+
+    sales.place()
+    client_contact = ContactFactory()
+    period = ReportPeriod.default()
+    director = UserFactory(role=Role.DIRECTOR)
+    manager = UserFactory(role=Role.MANAGER)
+
+    as_director = fetch_tables(TABLES, user=director, period=period)
+    as_client = fetch_tables(TABLES, user=client_contact.user, period=period)
+    manager.get_all_permissions()
+    with CaptureQueriesContext(connection) as queries:
+        as_manager = fetch_tables(TABLES, user=manager, period=period)
+
+    assert as_director[0][1][0].reached == 1
+    assert as_client[0][1] == []
+    assert as_manager[0][1] == as_director[0][1]
+    # Only the version was read: the manager sees what the director sees.
+    assert len(queries) == 1
