@@ -403,7 +403,7 @@ ONEC_CODES = {"success", "progress", "failure", "pending", "running", "failed"}
 
 @pytest.mark.parametrize("language", ["ru", "en"])
 def test_every_1c_page_shows_labels_not_codes(admin, client, profile, make_order, language):
-    from tests.portals.test_crawl_visible_text import VisibleText, _codes, _problems
+    from tests.visible_text import VisibleText, problems, stored_codes
 
     StatusMapping.objects.create(profile=profile, onec_status="Отгружен", state=State.DELIVERY)
     _held_order(make_order, profile)
@@ -423,7 +423,7 @@ def test_every_1c_page_shows_labels_not_codes(admin, client, profile, make_order
     profile_save(profile=profile, values={"price_type": "Оптовая"}, password="new", by=admin)
     client.force_login(admin)
     client.cookies["django_language"] = language
-    underscored, words = _codes()
+    underscored, words = stored_codes()
 
     queue, seen, failures = [reverse("onec_admin:profile_list")], set(), []
     while queue:
@@ -438,7 +438,7 @@ def test_every_1c_page_shows_labels_not_codes(admin, client, profile, make_order
         queue.extend(link for link in parser.links if link.startswith("/admin-portal/1c/"))
         failures.extend(
             f"{url}: {problem}"
-            for problem in _problems(
+            for problem in problems(
                 "\n".join(parser.parts), language, underscored, words | ONEC_CODES, set()
             )
         )
