@@ -2,8 +2,9 @@ from django.db.models import QuerySet
 
 from api.keys import key_matches, key_prefix
 from api.models import ApiClient, WebhookSubscription
-from orders.feed import feed_assign_positions, feed_events_after
+from orders.feed import feed_catch_up, feed_events_after
 from orders.models import OrderEvent
+from orders.tasks import feed_assign_nudge
 
 
 def api_client_for_key(key: str) -> ApiClient | None:
@@ -39,8 +40,10 @@ def webhook_subscriptions_for_topic(*, topic: str) -> list[WebhookSubscription]:
 def change_feed_after(*, position: int, limit: int) -> list[OrderEvent]:
     """Order events after `position` in the order they became visible, with their orders.
 
-    Positions are handed out first, so an event committed since the last read is
-    included now or in a later page, never skipped.
+    A small backlog of events without a position is positioned first, so a quiet system's
+    latest change is in this page; a larger one (a burst of writes) is the worker's, which
+    is nudged, and its events come in a later page. Either way none is skipped.
     """
-    feed_assign_positions()
+    if not feed_catch_up():
+        feed_assign_nudge()
     return list(feed_events_after(position=position, limit=limit))

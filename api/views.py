@@ -49,7 +49,12 @@ from customers.services import customer_create, customer_update, customer_upsert
 from orders.errors import OrderValidationError
 from orders.ledger import advance_detail
 from orders.models import Order, Quote
-from orders.selectors import order_available_transitions, order_get_for_user, order_list_for_user
+from orders.selectors import (
+    order_available_transitions,
+    order_get_created_for_user,
+    order_get_for_user,
+    order_list_for_user,
+)
 from orders.services import (
     delivery_update,
     order_amend,
@@ -426,7 +431,7 @@ class OrderViewSet(ApiViewMixin, viewsets.GenericViewSet):
     def create(self, request):
         def work():
             order = self._create_one(request.data)
-            detail = order_get_for_user(user=request.user, order_id=order.pk)
+            detail = order_get_created_for_user(user=request.user, order=order)
             return status.HTTP_201_CREATED, _json_ready(api.OrderDetailSerializer(detail).data)
 
         status_code, body, replayed = self._idempotent(request, work)

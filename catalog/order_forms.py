@@ -6,7 +6,7 @@ same name replaces the inherited one (a subcategory may make "color" required, a
 may narrow its choices).
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -35,25 +35,59 @@ def order_form_fields(item: Item) -> list[OrderFormField]:
     of all its ancestors and of the item together. Ancestor paths are prefixes of the
     category's materialized path, so no query is needed to find them.
     """
-    # Q(item_id=None) would match every category's field (their item is NULL).
-    owners = Q(item_id=item.pk) if item.pk is not None else Q(pk__in=[])
-    if item.category_id is not None:
-        path = item.category.path
-        steplen = Category.steplen
-        ancestor_paths = [path[:end] for end in range(steplen, len(path) + 1, steplen)]
-        owners |= Q(category__path__in=ancestor_paths)
-    declared = OrderFormField.objects.filter(owners).select_related("category")
+    return order_form_fields_for([item])[0]
 
-    def inheritance_order(field: OrderFormField) -> tuple:
-        # Root category first (depth 1), deeper ones next, the item's own fields last.
-        owner_is_item = field.category_id is None
-        depth = 0 if owner_is_item else field.category.depth
-        return (owner_is_item, depth, field.position, field.pk)
 
-    effective: dict[str, OrderFormField] = {}
-    for field in sorted(declared, key=inheritance_order):
-        effective[field.name] = field
-    return sorted(effective.values(), key=inheritance_order)
+def order_form_fields_for(items: Sequence[Item]) -> list[list[OrderFormField]]:
+    """`order_form_fields` of each item, in the items' order, with one query for them all
+    (none when no item has a key or a category), and one more for the categories of the
+    items that come without theirs loaded."""
+    unloaded = [
+        item for item in items if item.category_id is not None and not Item.category.is_cached(item)
+    ]
+    if unloaded:
+        categories = Category.objects.in_bulk({item.category_id for item in unloaded})
+        for item in unloaded:
+            item.category = categories[item.category_id]
+    steplen = Category.steplen
+    paths = {}
+    owners = Q(pk__in=[])  # Q(item_id=None) would match every category's field
+    for item in items:
+        if item.pk is not None:
+            owners |= Q(item_id=item.pk)
+        if item.category_id is not None:
+            path = item.category.path
+            paths[item.category_id] = {path[:end] for end in range(steplen, len(path) + 1, steplen)}
+    all_paths = set().union(*paths.values()) if paths else set()
+    if all_paths:
+        owners |= Q(category__path__in=sorted(all_paths))
+    declared = (
+        list(OrderFormField.objects.filter(owners).select_related("category"))
+        if any(item.pk is not None for item in items) or all_paths
+        else []
+    )
+    declared.sort(key=_inheritance_order)
+    result = []
+    for item in items:
+        ancestors = paths.get(item.category_id, set())
+        effective: dict[str, OrderFormField] = {}
+        for field in declared:
+            owned = (
+                field.item_id == item.pk
+                if field.category_id is None
+                else field.category.path in ancestors
+            )
+            if owned:
+                effective[field.name] = field
+        result.append(sorted(effective.values(), key=_inheritance_order))
+    return result
+
+
+def _inheritance_order(field: OrderFormField) -> tuple:
+    # Root category first (depth 1), deeper ones next, the item's own fields last.
+    owner_is_item = field.category_id is None
+    depth = 0 if owner_is_item else field.category.depth
+    return (owner_is_item, depth, field.position, field.pk)
 
 
 def _form_field(field: OrderFormField) -> forms.Field:

@@ -154,7 +154,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.PermissionBackend",
 ]
 # Password guessing: after 5 failures for one login from one address, that pair waits
 # 15 minutes (never a permanent lockout). API keys are not passwords and are not counted.

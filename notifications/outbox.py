@@ -10,25 +10,37 @@ logger = logging.getLogger(__name__)
 
 
 def outbox_write(
-    *, topic: str, aggregate_type: str, aggregate_id: int, payload: dict, dedupe_key: str
+    *,
+    topic: str,
+    aggregate_type: str,
+    aggregate_id: int,
+    payload: dict,
+    dedupe_key: str,
+    key_is_new: bool = False,
 ) -> OutboxMessage:
     """Record a side effect in the caller's transaction; the same `dedupe_key` twice writes once.
 
     Must be called inside the transaction of the change that causes the effect, so a
     rollback takes the effect with it. After commit a worker is nudged; if the broker is
     down the row waits for the periodic sweep, and the caller never sees an error.
+    With `key_is_new` the caller vouches that no row can have the key yet (it names a row
+    the same transaction just inserted): the row is written without a savepoint.
     """
-    try:
-        with transaction.atomic():
-            message = OutboxMessage.objects.create(
-                topic=topic,
-                aggregate_type=aggregate_type,
-                aggregate_id=aggregate_id,
-                payload=payload,
-                dedupe_key=dedupe_key,
-            )
-    except IntegrityError:
-        return OutboxMessage.objects.get(dedupe_key=dedupe_key)
+    fields = {
+        "topic": topic,
+        "aggregate_type": aggregate_type,
+        "aggregate_id": aggregate_id,
+        "payload": payload,
+        "dedupe_key": dedupe_key,
+    }
+    if key_is_new:
+        message = OutboxMessage.objects.create(**fields)
+    else:
+        try:
+            with transaction.atomic():
+                message = OutboxMessage.objects.create(**fields)
+        except IntegrityError:
+            return OutboxMessage.objects.get(dedupe_key=dedupe_key)
     _nudge_after_commit(message.pk)
     return message
 

@@ -62,10 +62,19 @@ def _next_from_sequence(year: int) -> int:
 
 def _next_from_counter_row(year: int) -> int:
     for _attempt in range(3):
-        updated = OrderNumberSequence.objects.filter(year=year).update(
-            last_value=F("last_value") + 1
-        )
-        if updated:
+        if connection.features.can_return_columns_from_insert:
+            # SQLite 3.35+: the increment and its result in one statement.
+            table = connection.ops.quote_name(OrderNumberSequence._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET last_value = last_value + 1 "  # noqa: S608 (our table)
+                    "WHERE year = %s RETURNING last_value",
+                    [year],
+                )
+                row = cursor.fetchone()
+            if row is not None:
+                return row[0]
+        elif OrderNumberSequence.objects.filter(year=year).update(last_value=F("last_value") + 1):
             return OrderNumberSequence.objects.values_list("last_value", flat=True).get(year=year)
         try:
             with transaction.atomic():

@@ -21,6 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from catalog.models import Item
+from core.prefetch import relation_loaded
 from customers.models import Contact, Customer
 from customers.selectors import (
     SEARCH_FRAGMENT_MIN_LENGTH,
@@ -107,6 +108,35 @@ def order_get_for_user(*, user, order_id) -> Order:
         return queryset.get(pk=order_id)
     except (Order.DoesNotExist, ValueError, TypeError) as error:
         raise Http404("No such order") from error
+
+
+def order_get_created_for_user(*, user, order: Order) -> Order:
+    """`order_get_for_user` for an order `order_create` has just returned, without reading it
+    back: its lines and its event are the ones it wrote (loaded on it), and a new order has
+    no quote, payment, refund, invoice or document yet. 404 when the user may not see it.
+    Any other order is read as `order_get_for_user` reads it."""
+    loaded = getattr(order, "_prefetched_objects_cache", {})
+    if "lines" not in loaded or "events" not in loaded or order.version != 1:
+        return order_get_for_user(user=user, order_id=order.pk)
+    if not _may_see(user, order):
+        raise Http404("No such order")
+    for relation in ("quotes", "payments", "refunds", "invoices", "documents"):
+        relation_loaded(order, relation, [])
+    return order
+
+
+def _may_see(user, order: Order) -> bool:
+    """`order_list_for_user`'s rule for one order in hand."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.has_perm(VIEW_ALL_ORDERS):
+        return True
+    contact = getattr(user, "contact", None)
+    return (
+        contact is not None
+        and user.has_perm("orders.act_as_client")
+        and contact.customer_id == order.customer_id
+    )
 
 
 @dataclass(frozen=True)

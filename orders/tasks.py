@@ -5,10 +5,22 @@ The tasks keep the `notifications.tasks` names they had before they moved here, 
 the beat schedule rows in the database name them so.
 """
 
-from celery import shared_task
+import logging
+import time
 
-from orders.feed import feed_assign_positions
+from celery import current_app, shared_task
+
+from orders.feed import feed_assign_backlog
 from orders.services import recurring_sweep, reminders_sweep
+
+logger = logging.getLogger(__name__)
+
+FEED_ASSIGN_TASK = "notifications.tasks.feed_assign_task"
+# A burst of reads each finding the backlog asks once a second at most, per process.
+FEED_NUDGE_INTERVAL_SECONDS = 1.0
+# After a failed nudge the broker is taken for down this long (the beat still runs the task).
+FEED_NUDGE_BROKER_DOWN_PAUSE_SECONDS = 30.0
+_feed_nudge_quiet_until = 0.0
 
 
 @shared_task(name="notifications.tasks.reminders_sweep_task", acks_late=True)
@@ -21,6 +33,21 @@ def recurring_orders_task():
     return recurring_sweep()
 
 
-@shared_task(name="notifications.tasks.feed_assign_task", acks_late=True)
+@shared_task(name=FEED_ASSIGN_TASK, acks_late=True)
 def feed_assign_task():
-    return feed_assign_positions()
+    return feed_assign_backlog()
+
+
+def feed_assign_nudge() -> None:
+    """Ask a worker to position the change feed's backlog now; harmless to lose (the beat
+    runs the task every few seconds). Fire and forget, and at most once a second."""
+    global _feed_nudge_quiet_until
+    now = time.monotonic()
+    if now < _feed_nudge_quiet_until:
+        return
+    _feed_nudge_quiet_until = now + FEED_NUDGE_INTERVAL_SECONDS
+    try:
+        current_app.send_task(FEED_ASSIGN_TASK, retry=False, ignore_result=True)
+    except Exception:  # the broker may be down; the beat's run positions the events
+        _feed_nudge_quiet_until = now + FEED_NUDGE_BROKER_DOWN_PAUSE_SECONDS
+        logger.warning("Could not nudge the change feed's assigner", exc_info=True)

@@ -3,6 +3,7 @@ from copy import copy
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from catalog.models import Category
@@ -14,21 +15,23 @@ from orders.workflow_check import workflow_problems
 
 def workflow_for(*, kind: str, customer, items: Iterable) -> Workflow | None:
     """The most specific active workflow for an order: category beats customer kind beats none."""
-    # Paths read fresh: inserting a sibling renumbers paths behind cached instances' backs.
+    # Paths compared in the database, fresh: inserting a sibling renumbers paths behind
+    # cached instances' backs. One query: the candidates, each marked if its category
+    # holds one of the items' categories.
     category_ids = {item.category_id for item in items if item.category_id is not None}
-    category_paths = list(
-        Category.objects.filter(pk__in=category_ids).values_list("path", flat=True)
+    holds_an_item = Exists(
+        Category.objects.filter(pk__in=category_ids, path__startswith=OuterRef("category__path"))
     )
-    best, best_score = None, -1
     candidates = (
         Workflow.objects.filter(kind=kind, is_active=True, customer_kind__in=["", customer.kind])
-        .select_related("category")
+        .annotate(holds_an_item=holds_an_item)
         .order_by("id")
     )
+    best, best_score = None, -1
     for workflow in candidates:
         score = 0
         if workflow.category_id is not None:
-            if not any(path.startswith(workflow.category.path) for path in category_paths):
+            if not workflow.holds_an_item:
                 continue
             score += 2
         if workflow.customer_kind:

@@ -65,6 +65,7 @@ def _record_event(order, *, action, by, from_state="", to_state="", note="", pay
             **(payload or {}),
         },
         dedupe_key=f"order-event:{event.pk}",
+        key_is_new=True,  # the event row was inserted just above
     )
     return event
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
+from core.prefetch import relation_loaded
 from notifications.outbox import outbox_write
 from orders import ledger
 from orders.actions import OrderAction, delivery_status_topic
@@ -90,7 +91,8 @@ def order_create(
     carries an `external_id`. With `priced_today` (a repeat, a recurring run) the event and
     its outbox row carry `prices_as_of`, today's date, for the confirmations to say so.
     Raises `OrderPermissionError`, or `OrderValidationError` naming every bad field (lines
-    and order fields together); then nothing is saved."""
+    and order fields together); then nothing is saved. The returned order has its lines and
+    its event loaded (`order.lines.all()`, `order.events.all()` cost no query)."""
     if kind not in OrderKind.values:
         raise OrderValidationError({"kind": [_("Unknown order kind.")]})
     if not _may_place_order(customer, by):
@@ -125,58 +127,65 @@ def order_create(
     workflow = workflow_for(
         kind=kind, customer=customer, items=[line.item for line in prepared if line.item]
     )
-    with transaction.atomic():
-        now = timezone.now()
-        order = Order(
-            state=initial_state_for(kind),
-            state_changed_at=now,
-            number=order_number_next(year=timezone.localdate().year),
-            kind=kind,
-            customer=customer,
-            contact=contact,
-            manager=manager or customer.manager,
-            workflow=workflow,
-            channel=channel,
-            payment_terms=payment_terms or (workflow.payment_terms if workflow else "prepay"),
-            prepayment_percent=workflow.prepayment_percent if workflow else Decimal("100"),
-            currency=currency,
-            external_id=external_id,
-            comment=comment,
-            subject=subject.strip(),
-            related_order=related_order,
-            service_date=service_date,
-            service_place=service_place,
-            delivery_method=delivery_method,
-            delivery_address=delivery_address.strip(),
-            priority=priority,
-            recurring_schedule=recurring[0] if recurring else None,
-            recurring_run_at=recurring[1] if recurring else None,
-        )
-        _apply_totals(order, prepared)
-        _set_stage_deadline(order, now)
-        try:
-            with transaction.atomic():
-                order.save()
-        except IntegrityError as error:
-            if external_id and Order.objects.filter(external_id=external_id).exists():
-                raise OrderValidationError(
-                    {"external_id": [_("An order with this external ID already exists.")]}
-                ) from error
-            raise
-        _write_lines(order, prepared)
-        event = _record_event(
-            order,
-            action=OrderAction.CREATED,
-            by=by,
-            to_state=order.state,
-            payload={
-                "channel": channel,
-                "total": str(order.total),
-                **({PRICES_AS_OF: timezone.localdate().isoformat()} if priced_today else {}),
-            },
-        )
-        # The first stage is entered here, not through a transition: its hooks run too.
-        stage_entered.send(sender=Order, order=order, event=event)
+    # An order with a taken `external_id` fails its INSERT; asking why after the rollback
+    # spares every other order a savepoint around it.
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            order = Order(
+                state=initial_state_for(kind),
+                state_changed_at=now,
+                number=order_number_next(year=timezone.localdate().year),
+                kind=kind,
+                customer=customer,
+                contact=contact,
+                workflow=workflow,
+                channel=channel,
+                payment_terms=payment_terms or (workflow.payment_terms if workflow else "prepay"),
+                prepayment_percent=workflow.prepayment_percent if workflow else Decimal("100"),
+                currency=currency,
+                external_id=external_id,
+                comment=comment,
+                subject=subject.strip(),
+                related_order=related_order,
+                service_date=service_date,
+                service_place=service_place,
+                delivery_method=delivery_method,
+                delivery_address=delivery_address.strip(),
+                priority=priority,
+                recurring_schedule=recurring[0] if recurring else None,
+                recurring_run_at=recurring[1] if recurring else None,
+            )
+            if manager is not None:
+                order.manager = manager
+            else:
+                order.manager_id = customer.manager_id  # the key, not a read of the user
+            _apply_totals(order, prepared)
+            _set_stage_deadline(order, now)
+            order.save()
+            lines = _write_lines(order, prepared)
+            event = _record_event(
+                order,
+                action=OrderAction.CREATED,
+                by=by,
+                to_state=order.state,
+                payload={
+                    "channel": channel,
+                    "total": str(order.total),
+                    **({PRICES_AS_OF: timezone.localdate().isoformat()} if priced_today else {}),
+                },
+            )
+            # The first stage is entered here, not through a transition: its hooks run too.
+            stage_entered.send(sender=Order, order=order, event=event)
+    except IntegrityError as error:
+        if external_id and Order.objects.filter(external_id=external_id).exists():
+            raise OrderValidationError(
+                {"external_id": [_("An order with this external ID already exists.")]}
+            ) from error
+        raise
+    # What was just written, so that showing the new order does not read it back.
+    relation_loaded(order, "lines", lines)
+    relation_loaded(order, "events", [event])
     return order
 
 

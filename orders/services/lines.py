@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from catalog.models import Item
-from catalog.order_forms import order_form_fields, validate_custom_values
+from catalog.order_forms import order_form_fields_for, validate_custom_values
 from catalog.pricing import item_prices
 from core.money import discounted, line_amount, vat_included
 from orders.errors import OrderValidationError
@@ -73,18 +73,46 @@ def _decimal(value, *, errors, key, minimum=None, maximum=None):
     return number
 
 
-def _resolve_item(reference) -> Item | None:
-    if isinstance(reference, Item):
-        return reference
-    return Item.objects.select_related("category").filter(pk=reference).first()
+def _resolve_items(lines: list[LineInput]) -> dict:
+    """Each catalog line's item by its reference, with one query for the ids among them."""
+    resolved = {}
+    wanted = set()
+    for line in lines:
+        if isinstance(line.item, Item):
+            resolved[line.item] = line.item
+        elif line.item is not None and line.item != "":
+            wanted.add(line.item)
+    if wanted:
+        keys = set()
+        for reference in wanted:
+            try:
+                keys.add(int(reference))
+            except (TypeError, ValueError):
+                resolved[reference] = None
+        found = Item.objects.select_related("category").in_bulk(keys) if keys else {}
+        for reference in wanted - resolved.keys():
+            resolved[reference] = found.get(int(reference))
+    return resolved
 
 
 def _prepare_lines(lines: list[LineInput], *, kind: str) -> list[_PreparedLine]:
-    """Validate every line against its item's order form; all errors at once, nothing saved."""
+    """Validate every line against its item's order form; all errors at once, nothing saved.
+
+    Reads the items given by id with one query and every item's order form with one more,
+    whatever the number of lines."""
     errors: dict[str, list[str]] = {}
     prepared = []
     if not lines and kind != OrderKind.SUPPORT:
         raise OrderValidationError({"lines": [_("Add at least one item to the order.")]})
+    items = _resolve_items(lines)
+    distinct_items = list({item.pk: item for item in items.values() if item is not None}.values())
+    forms = dict(
+        zip(
+            (item.pk for item in distinct_items),
+            order_form_fields_for(distinct_items),
+            strict=True,
+        )
+    )
     for index, line in enumerate(lines):
         prefix = f"lines.{index}"
         if line.item is None or line.item == "":
@@ -92,7 +120,7 @@ def _prepare_lines(lines: list[LineInput], *, kind: str) -> list[_PreparedLine]:
             if free is not None:
                 prepared.append(free)
             continue
-        item = _resolve_item(line.item)
+        item = items[line.item]
         if item is None:
             errors[f"{prefix}.item"] = [_("No such item in the catalog.")]
             continue
@@ -113,7 +141,7 @@ def _prepare_lines(lines: list[LineInput], *, kind: str) -> list[_PreparedLine]:
             minimum=0,
             maximum=100,
         )
-        fields = order_form_fields(item)
+        fields = forms[item.pk]
         try:
             custom_values = validate_custom_values(item, line.custom_values or {}, fields=fields)
         except ValidationError as error:
@@ -212,23 +240,25 @@ def _set_totals(order: Order, lines: list[tuple[Decimal, Decimal, int]]) -> None
     ) + vat_included(extras, extras_rate)
 
 
-def _write_lines(order: Order, prepared: list[_PreparedLine]) -> None:
-    OrderLine.objects.bulk_create(
-        OrderLine(
-            order=order,
-            position=position,
-            item=line.item,
-            name=line.name,
-            quantity=line.quantity,
-            unit=line.unit,
-            unit_price=line.unit_price,
-            discount_percent=line.discount_percent,
-            vat_rate=line.vat_rate,
-            line_total=line.total,
-            custom_values=line.custom_values,
-            custom_labels=line.custom_labels,
-        )
-        for position, line in enumerate(prepared, start=1)
+def _write_lines(order: Order, prepared: list[_PreparedLine]) -> list[OrderLine]:
+    return OrderLine.objects.bulk_create(
+        [
+            OrderLine(
+                order=order,
+                position=position,
+                item=line.item,
+                name=line.name,
+                quantity=line.quantity,
+                unit=line.unit,
+                unit_price=line.unit_price,
+                discount_percent=line.discount_percent,
+                vat_rate=line.vat_rate,
+                line_total=line.total,
+                custom_values=line.custom_values,
+                custom_labels=line.custom_labels,
+            )
+            for position, line in enumerate(prepared, start=1)
+        ]
     )
 
 

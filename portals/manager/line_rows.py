@@ -6,7 +6,7 @@ the quote builder alike."""
 import re
 
 from catalog.models import Item
-from catalog.order_forms import order_form_class, order_form_fields
+from catalog.order_forms import order_form_class, order_form_fields, order_form_fields_for
 from core.form_errors import form_add_errors
 from orders.services import LineInput
 
@@ -21,14 +21,16 @@ def int_or_none(value) -> int | None:
         return None
 
 
-def options_form(item, prefix, data=None):
+def options_form(item, prefix, data=None, fields=None):
     """The item's order form for one catalog row, bound to the posted answers if any."""
-    return order_form_class(item, order_form_fields(item))(data, prefix=f"{prefix}-of")
+    if fields is None:
+        fields = order_form_fields(item)
+    return order_form_class(item, fields)(data, prefix=f"{prefix}-of")
 
 
 def catalog_row_options(catalog_rows, data) -> list:
     """Each catalog row's order form, for the rows whose item is chosen (one query for the
-    items, two per chosen item for its fields)."""
+    items, one for all their fields)."""
     item_ids = {}
     for row in catalog_rows.forms:
         item_id = int_or_none(row.data.get(row.add_prefix("item"))) if data is not None else None
@@ -36,9 +38,10 @@ def catalog_row_options(catalog_rows, data) -> list:
     items = Item.objects.select_related("category").in_bulk(
         [item_id for item_id in item_ids.values() if item_id]
     )
+    fields = dict(zip(items, order_form_fields_for(list(items.values())), strict=True))
     return [
-        options_form(items[item_ids[row.prefix]], row.prefix, data)
-        if item_ids[row.prefix] in items
+        options_form(items[item_id], row.prefix, data, fields[item_id])
+        if (item_id := item_ids[row.prefix]) in items
         else None
         for row in catalog_rows.forms
     ]

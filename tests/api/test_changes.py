@@ -3,8 +3,10 @@
 import threading
 
 import pytest
+from celery import current_app
 from django.db import connection, connections
 
+import orders.tasks
 from accounts.roles import Role
 from orders.models import OrderEvent
 from orders.services import payment_record
@@ -119,3 +121,42 @@ def test_no_change_is_skipped_or_repeated_while_writers_commit(keyed):
     expected = OrderEvent.objects.filter(action="payment_recorded").count()
     assert expected == len(orders) * writes_per_thread
     assert len(seen) == expected
+
+
+@pytest.mark.django_db
+def test_a_read_after_a_burst_writes_nothing_and_nudges_the_worker(
+    manager_api, monkeypatch, django_assert_max_num_queries
+):
+    """After 1,000 events without positions a read costs what any read costs, writes
+    nothing and serves what is positioned; the worker positions the rest for later pages."""
+    sent = []
+    monkeypatch.setattr(orders.tasks, "_feed_nudge_quiet_until", 0.0)
+    monkeypatch.setattr(current_app, "send_task", lambda name, **options: sent.append(name))
+    early = OrderFactory.create_batch(2)
+    for order in early:
+        payment_record(order=order, amount=1, by=None)
+    first = _poll(manager_api)
+    burst = OrderFactory()
+    OrderEvent.objects.bulk_create(
+        OrderEvent(order=burst, action="payment_recorded", to_state=burst.state)
+        for _index in range(1000)
+    )
+
+    with django_assert_max_num_queries(8) as queries:
+        during = _poll(manager_api, first["next"], limit=1000)
+
+    writes = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+        and "api_apiclient" not in query["sql"]  # the key's once-a-minute "last used"
+    ]
+    assert writes == []
+    assert during == {"results": [], "next": first["next"]}
+    assert sent == ["notifications.tasks.feed_assign_task"]
+
+    assert orders.tasks.feed_assign_task() == 1000
+    after = _poll(manager_api, first["next"], limit=1000)
+    assert [row["order"] for row in first["results"]] == [order.pk for order in early]
+    assert len(after["results"]) == 1000
+    assert {row["order"] for row in after["results"]} == {burst.pk}

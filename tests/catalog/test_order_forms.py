@@ -6,7 +6,12 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from catalog.models import Category, Item, OrderFormField
-from catalog.order_forms import order_form_class, order_form_fields, validate_custom_values
+from catalog.order_forms import (
+    order_form_class,
+    order_form_fields,
+    order_form_fields_for,
+    validate_custom_values,
+)
 from tests.catalog.factories import CategoryFactory, ItemFactory, OrderFormFieldFactory
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +230,26 @@ def test_messages_are_translated_to_russian(sofa):
         validate_custom_values(sofa, {"color": "Синий", "fabric": "Велюр", "extra": 1})
 
     assert error.value.message_dict == {"extra": ["Неизвестное поле для этой позиции."]}
+
+
+def test_the_forms_of_several_items_cost_one_query_and_match_each_items_own(
+    sofa, django_assert_num_queries
+):
+    sofas = Category.objects.get(name="Диваны")
+    tables = CategoryFactory(name="Столы", parent=Category.objects.get_parent(sofas))
+    OrderFormFieldFactory(category=tables, name="finish", choice=True)
+    table = ItemFactory(category=tables)
+    bare = ItemFactory(category=None)
+    loaded = Item.objects.select_related("category").in_bulk([sofa.pk, table.pk])
+    items = [loaded[sofa.pk], loaded[table.pk], Item.objects.get(pk=bare.pk)]
+    expected = [order_form_fields(item) for item in items]
+
+    with django_assert_num_queries(1):
+        fields = order_form_fields_for(items)
+
+    assert fields == expected
+    assert [[field.name for field in each] for each in fields] == [
+        ["comment", "legs", "color", "fabric", "delivery_on"],
+        ["color", "comment", "finish"],
+        [],
+    ]

@@ -3,9 +3,16 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 
-from orders.feed import feed_assign_positions, feed_events_after
-from orders.models import OrderEvent
+from orders.feed import (
+    READER_ASSIGNS_AT_MOST,
+    feed_assign_backlog,
+    feed_assign_positions,
+    feed_catch_up,
+    feed_events_after,
+)
+from orders.models import FeedCursor, OrderEvent
 from orders.services import payment_record
+from orders.tasks import feed_assign_task
 from tests.orders.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +61,40 @@ def test_an_event_committed_late_is_not_skipped():
     assert [event.order_id for event in after] == [early.pk]
     assert after[0].pk < seen[0].pk
     assert OrderEvent.objects.filter(feed_position__isnull=True).count() == 0
+
+
+def _unpositioned_events(order, count):
+    # Rows straight into the table: a burst of writes that the assigner has not seen yet.
+    return OrderEvent.objects.bulk_create(
+        OrderEvent(order=order, action="payment_recorded", to_state=order.state)
+        for _index in range(count)
+    )
+
+
+def test_the_worker_positions_a_backlog_in_batches_each_consecutive():
+    order = OrderFactory()
+    events = _unpositioned_events(order, 450)
+
+    assert feed_assign_backlog(batch=200, max_batches=2) == 400
+    assert OrderEvent.objects.filter(feed_position__isnull=True).count() == 50
+    assert feed_assign_task() == 50
+
+    positions = list(OrderEvent.objects.order_by("id").values_list("feed_position", flat=True))
+    assert positions == list(range(1, len(events) + 1))
+    assert FeedCursor.objects.get().last_position == 450
+
+
+def test_a_reader_positions_a_small_backlog_and_leaves_a_large_one_untouched(
+    django_assert_max_num_queries,
+):
+    order = OrderFactory()
+    _unpositioned_events(order, READER_ASSIGNS_AT_MOST)
+    assert feed_catch_up() is True
+    assert OrderEvent.objects.filter(feed_position__isnull=True).count() == 0
+
+    _unpositioned_events(order, READER_ASSIGNS_AT_MOST + 1)
+    with django_assert_max_num_queries(1) as queries:
+        assert feed_catch_up() is False
+
+    assert "UPDATE" not in queries.captured_queries[0]["sql"].upper()
+    assert OrderEvent.objects.filter(feed_position__isnull=True).count() == 101

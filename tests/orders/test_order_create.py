@@ -179,6 +179,25 @@ def test_a_category_workflow_beats_the_defaults(sofa):
     assert order.workflow != other_category
 
 
+def test_a_workflow_of_a_parent_category_covers_its_subcategories_items(db):
+    furniture = CategoryFactory(name="Мебель")
+    sofas = CategoryFactory(name="Диваны", parent=furniture)
+    tables = CategoryFactory(name="Столы", parent=furniture)
+    for_furniture = WorkflowFactory(kind="product", category=furniture, uses_contract=False)
+    WorkflowFactory(kind="product", category=tables, customer_kind="person")
+    sofa = ItemFactory(category=sofas)
+
+    order = order_create(
+        customer=CustomerFactory(kind="person"),
+        kind="product",
+        channel="portal",
+        by=None,
+        lines=[LineInput(item=sofa.pk, quantity=1)],
+    )
+
+    assert order.workflow == for_furniture
+
+
 def test_duplicate_external_id_is_named():
     customer = CustomerFactory()
     order_create(
