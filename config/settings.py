@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.permission_cache.PermissionsInOneQueryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the user is known: the history rows of a request's saves name who made them.
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -200,6 +200,10 @@ class Order(OrderLifecycle):
             # Reports read the orders created in a period.
             models.Index(fields=["created_at"], name="order_created_idx"),
             models.Index(fields=["manager", "state"], name="order_manager_state_idx"),
+            # The desk and the client's orders page newest first by id, filtered by one of these:
+            # the rows are read in order instead of walking the primary key past other ones.
+            models.Index(fields=["customer", "-id"], name="order_customer_id_desc_idx"),
+            models.Index(fields=["state", "-id"], name="order_state_id_desc_idx"),
             models.Index(fields=["state", "state_changed_at"], name="order_state_since_idx"),
             # Reminder sweeps read only what is due: cost grows with due rows, not all orders.
             models.Index(

@@ -142,6 +142,22 @@ class OrderBulkForm(forms.Form):
         self.fields["transition"].widget.attrs["class"] = "form-select form-select-sm"
         self.fields["reason"].widget.attrs["class"] = "form-control form-control-sm"
 
+    def option_lists(self) -> dict[str, list]:
+        """The manager and step options as lists, for a page that writes them out itself.
+
+        The managers in one plain query: the field's own choices count them first and read
+        them through a server-side cursor, four round trips instead of one.
+        """
+        manager = self.fields["manager"]
+        managers = manager.queryset.only("username", "first_name", "last_name")
+        return {
+            "manager": [
+                ("", manager.empty_label),
+                *((user.pk, manager.label_from_instance(user)) for user in managers),
+            ],
+            "transition": self.fields["transition"].choices,
+        }
+
     def clean_orders(self):
         orders = self.cleaned_data["orders"]
         if len(orders) > BULK_MAX_ORDERS:

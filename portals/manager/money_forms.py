@@ -51,7 +51,19 @@ class PaymentForm(_SmallForm):
 
     def __init__(self, *args, order, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["invoice"].queryset = order.invoices.filter(status=Invoice.Status.ISSUED)
+        invoice = self.fields["invoice"]
+        invoice.queryset = order.invoices.filter(status=Invoice.Status.ISSUED)
+        if "invoices" in getattr(order, "_prefetched_objects_cache", {}):
+            # The options from the order's invoices already read; a posted choice is still
+            # checked against the query above.
+            invoice.choices = [
+                ("", invoice.empty_label),
+                *(
+                    (issued.pk, invoice.label_from_instance(issued))
+                    for issued in order.invoices.all()
+                    if issued.status == Invoice.Status.ISSUED
+                ),
+            ]
         if is_before_payment_stage(order):
             # Money before the payment stage is kept as an advance: the manager says so.
             self.fields["advance"] = forms.BooleanField(

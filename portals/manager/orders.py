@@ -22,6 +22,7 @@ from orders.selectors import (
 from orders.services import delivery_update, order_transition, quote_send
 from portals.access import user_may_change_orders
 from portals.error_messages import report_order_error
+from portals.manager.desk_rows import desk_rows
 from portals.manager.forms import DeliveryForm, OrderBulkForm, OrderDeskFilterForm
 from portals.manager.order_page import order_page_response
 from portals.manager.ticket_page import ticket_page_response
@@ -63,13 +64,13 @@ def order_desk(request):
     next_before = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
     query = request.GET.copy()
     query.pop("before", None)
-    may_change = user_may_change_orders(request.user)
+    bulk_form = OrderBulkForm(user=request.user) if user_may_change_orders(request.user) else None
     return render(
         request,
         "portals/manager/order_desk.html",
         {
             "form": form,
-            "orders": rows[:PAGE_SIZE],
+            "orders": desk_rows(rows[:PAGE_SIZE]),
             "next_before": next_before,
             "base_query": query.urlencode(),
             "desk_query": request.GET.urlencode(),
@@ -78,7 +79,8 @@ def order_desk(request):
             ],
             "view": view,
             "views": OrderDeskFilterForm.VIEW_CHOICES,
-            "bulk_form": OrderBulkForm(user=request.user) if may_change else None,
+            "bulk_form": bulk_form,
+            "bulk_options": bulk_form.option_lists() if bulk_form else {},
             "loaded_at": timezone.now().isoformat(),
         },
     )

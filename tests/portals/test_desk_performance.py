@@ -1,0 +1,226 @@
+"""Issue 19, the desk and the order page: bounded statements whatever the data, and the
+labels, links and options worked out once per page showing what they showed before."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
+from django.http import HttpResponse
+from django.template import engines
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.permission_cache import PermissionsInOneQueryMiddleware, all_permissions
+from accounts.roles import Role
+from core.choice_labels import choice_label, choice_labels
+from orders.lifecycle import State
+from orders.models import Invoice, Order, OrderEvent, OrderLine, Refund
+from orders.selectors import order_get_for_user
+from portals.manager.money_forms import PaymentForm
+from tests.factories import ContactFactory, CustomerFactory, UserFactory
+from tests.orders.factories import OrderFactory, PaymentFactory, QuoteFactory, WorkflowFactory
+
+pytestmark = pytest.mark.django_db
+
+DESK = reverse("portals_manager:order_desk")
+
+
+@pytest.fixture
+def manager_client(client):
+    manager = UserFactory(role=Role.MANAGER)
+    client.force_login(manager)
+    client.manager = manager
+    return client
+
+
+def test_choice_labels_are_what_get_display_shows_in_each_language():
+    order = Order(kind="product", channel="portal", delivery_method="", state=State.PAYMENT)
+    for language in ("ru", "en"):
+        with translation.override(language):
+            for field in ("kind", "channel", "state"):
+                labels = choice_labels(Order, field)
+                assert (
+                    choice_label(labels, getattr(order, field))
+                    == getattr(order, f"get_{field}_display")()
+                )
+            assert choice_label(choice_labels(Order, "kind"), "no-such") == "no-such"
+    with translation.override("ru"):
+        russian = choice_labels(Order, "state")[State.PAYMENT]
+    with translation.override("en"):
+        english = choice_labels(Order, "state")[State.PAYMENT]
+    assert russian != english
+
+
+def test_desk_rows_show_labels_and_links_in_few_statements(
+    manager_client, django_assert_max_num_queries
+):
+    workflow = WorkflowFactory()
+    OrderFactory.create_batch(57, workflow=workflow, customer=CustomerFactory(name="ООО «Гамма»"))
+    orders = [
+        OrderFactory(workflow=workflow, manager=manager_client.manager, state=state)
+        for state in (State.REQUEST, State.PAYMENT, State.CLOSED)
+    ]
+
+    # Session, user, permissions (one), the page of orders, the bulk form's managers.
+    with django_assert_max_num_queries(5):
+        response = manager_client.get(DESK)
+
+    html = response.content.decode()
+    assert len(response.context["orders"]) == 50
+    for order in orders:
+        assert f'href="{reverse("portals_manager:order_page", args=[order.pk])}"' in html
+        assert order.get_state_display() in html
+        assert order.get_kind_display() in html
+        assert order.get_channel_display() in html
+    assert '<select class="form-select form-select-sm" name="manager"' in html
+    assert str(manager_client.manager) in html
+
+
+def test_desk_search_reads_its_look_ups_in_one_statement(
+    manager_client, django_assert_max_num_queries
+):
+    customer = CustomerFactory(name="ООО «Ромашка»")
+    found = OrderFactory.create_batch(3, customer=customer)
+    OrderFactory.create_batch(5)
+
+    # Session, user, permissions, the customers/contacts/items named, the orders, managers.
+    with django_assert_max_num_queries(6):
+        response = manager_client.get(DESK, {"q": "ромаш"})
+
+    assert [order.pk for order in response.context["orders"]] == sorted(
+        (order.pk for order in found), reverse=True
+    )
+
+
+def _grow(order, n):
+    for position in range(n):
+        OrderLine.objects.create(
+            order=order,
+            position=order.lines.count() + 1,
+            name=f"Позиция {position}",
+            quantity=Decimal("1"),
+            unit="шт",
+            unit_price=Decimal("10.00"),
+            vat_rate=20,
+            line_total=Decimal("10.00"),
+        )
+        OrderEvent.objects.create(order=order, action="note", note=f"note {position}")
+        invoice = Invoice.objects.create(
+            number=f"INV-{order.pk}-{order.invoices.count()}",
+            order=order,
+            kind=Invoice.Kind.PREPAYMENT,
+            amount=Decimal("100.00"),
+            due_date=timezone.localdate() + timedelta(days=3),
+        )
+        payment = PaymentFactory(order=order, invoice=invoice, amount=Decimal("10.00"))
+        Refund.objects.create(payment=payment, order=order, amount=Decimal("1.00"), reason="x")
+        QuoteFactory(order=order, status="superseded")
+
+
+def test_order_page_statements_do_not_grow_with_lines_events_invoices_payments(
+    manager_client, django_assert_max_num_queries
+):
+    order = OrderFactory(state=State.PAYMENT, workflow=WorkflowFactory())
+    url = reverse("portals_manager:order_page", args=[order.pk])
+    _grow(order, 1)
+    manager_client.get(url)
+    # Session, user, permissions, the order and its eight prefetches, and what the payment
+    # stage's panels read: the quote condition, tasks, the balance, the customer's orders.
+    with django_assert_max_num_queries(15) as few:
+        manager_client.get(url)
+    _grow(order, 4)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = manager_client.get(url)
+    assert response.status_code == 200
+
+
+def test_payment_form_invoice_options_from_the_prefetch_match_the_query(staff_user):
+    order = OrderFactory(state=State.PAYMENT)
+    for n, status in enumerate((Invoice.Status.ISSUED, Invoice.Status.CANCELLED) * 2):
+        Invoice.objects.create(
+            number=f"INV-P-{n}",
+            order=order,
+            kind=Invoice.Kind.PREPAYMENT,
+            amount=Decimal("100.00"),
+            due_date=timezone.localdate(),
+            status=status,
+        )
+    from_prefetch = PaymentForm(order=order_get_for_user(user=staff_user, order_id=order.pk))
+    from_query = PaymentForm(order=Order.objects.get(pk=order.pk))
+    assert [(str(value), label) for value, label in from_prefetch.fields["invoice"].choices] == [
+        (str(value), label) for value, label in from_query.fields["invoice"].choices
+    ]
+    assert len(from_prefetch.fields["invoice"].choices) == 3
+
+
+@pytest.fixture
+def staff_user():
+    return UserFactory(role=Role.MANAGER)
+
+
+@pytest.mark.parametrize("kind", ["group", "direct", "both", "superuser", "none"])
+def test_permissions_in_one_query_are_the_model_backends(kind, django_assert_num_queries):
+    user = UserFactory(is_superuser=kind == "superuser")
+    group = Group.objects.create(name=f"g-{kind}")
+    if kind in ("group", "both"):
+        group.permissions.add(Permission.objects.get(codename="view_order"))
+        user.groups.add(group)
+    if kind in ("direct", "both"):
+        user.user_permissions.add(Permission.objects.get(codename="change_order"))
+
+    with django_assert_num_queries(1):
+        mine = all_permissions(user)
+    fresh = type(user).objects.get(pk=user.pk)
+    assert mine == ModelBackend().get_all_permissions(fresh)
+
+
+def test_the_middleware_fills_the_backends_cache_for_signed_in_users_only():
+    user = UserFactory(role=Role.MANAGER)
+    seen = {}
+
+    def view(request):
+        seen["has"] = request.user.has_perm("orders.view_all_orders")
+        return HttpResponse()
+
+    request = RequestFactory().get("/")
+    request.user = user
+    PermissionsInOneQueryMiddleware(view)(request)
+    assert user._perm_cache == ModelBackend().get_all_permissions(
+        type(user).objects.get(pk=user.pk)
+    )
+    assert seen["has"] is True
+
+    inactive = UserFactory(is_active=False)
+    request.user = inactive
+    PermissionsInOneQueryMiddleware(view)(request)
+    assert not hasattr(inactive, "_perm_cache")
+    assert seen["has"] is False
+
+
+def test_templates_are_compiled_once_per_process():
+    loaders = engines["django"].engine.template_loaders
+    assert [type(loader).__module__ for loader in loaders] == ["django.template.loaders.cached"]
+
+
+def test_client_orders_rows_show_labels_links_and_money_in_few_statements(
+    client, django_assert_max_num_queries
+):
+    contact = ContactFactory()
+    client.force_login(contact.user)
+    OrderFactory.create_batch(25, customer=contact.customer)
+    shown = OrderFactory(customer=contact.customer, state=State.PAYMENT, total=Decimal("1234.50"))
+    OrderFactory(total=Decimal("99.00"))  # another company's
+
+    # Session, user, permissions, the contact, the count, the page.
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("portals_client:order_list"))
+
+    html = response.content.decode()
+    assert len(response.context["orders"]) == 20
+    assert f'href="{reverse("portals_client:order_page", args=[shown.pk])}"' in html
+    assert shown.get_state_display() in html
+    assert shown.get_kind_display() in html
+    assert "1\xa0234,50&nbsp;₽" in html or "1,234.50&nbsp;₽" in html
