@@ -69,6 +69,7 @@ SEEDED_TABLES = (
     "orders_order",
     "orders_orderline",
     "orders_orderevent",
+    "orders_stagestay",
     "orders_quote",
     "orders_invoice",
     "orders_payment",
@@ -641,6 +642,11 @@ def seed(
         _seed_customers(cursor, customers=customers, now=now)
         lap("customers")
         _seed_orders(cursor, managers=managers, lap=lap)
+        # The reports' stays, derived from the events as migration 0028 derived them.
+        from orders.stage_stays import BACKFILL_PARAMS, BACKFILL_SQL
+
+        cursor.execute(BACKFILL_SQL, BACKFILL_PARAMS)
+        lap("stays")
         _seed_money(cursor, managers=managers)
         lap("quotes, invoices, payments")
     finally:

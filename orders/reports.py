@@ -1,9 +1,9 @@
 """Reads behind the manager portal's reports: the sales funnel, time in stage, losses, revenue.
 
-Each report is one query whatever the number of orders, aggregated in SQL: the funnel
-per order and then per stage, the stage times from a window function (LEAD over each
-order's state changes) with PostgreSQL's percentile_disc. SQLite has the window function
-but no percentile: there the stays' lengths are ranked in Python, to the same figures.
+Each report is one query whatever the number of orders, aggregated in SQL. The funnel and
+the stage times read the stage stays (orders/stage_stays.py: a row per stay, kept with the
+events), the stage times' 90th percentile by PostgreSQL's percentile_disc. SQLite has no
+percentile: there the stays' lengths are ranked in Python, to the same figures.
 
 Funnel, stage times and losses count sales orders (support tickets have a flow of their
 own) created in the period. Revenue is the totals of sales orders closed in the period
@@ -20,24 +20,17 @@ from decimal import Decimal
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
-    Case,
     Count,
     DateField,
-    F,
-    IntegerField,
-    Max,
     Q,
     QuerySet,
     Sum,
-    When,
-    Window,
 )
-from django.db.models.functions import Lead, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from orders.lifecycle import OrderKind, State
-from orders.models import Order, OrderEvent
-from orders.models.history import STATE_CHANGE
+from orders.models import Order, OrderEvent, StageStay
 from orders.selectors import order_list_for_user, order_scope_condition, order_scope_for_user
 
 DEFAULT_PERIOD_DAYS = 90
@@ -56,8 +49,6 @@ FUNNEL_STAGES = (
 TIMED_STAGES = (*FUNNEL_STAGES[:-1], State.SERVICE)
 # A sale is closed from delivery, or from payment when paid after delivery.
 REVENUE_CLOSED_FROM = (State.DELIVERY, State.PAYMENT)
-# Going back to the quote to amend the order is not progress through the funnel.
-BACKWARD_ACTIONS = frozenset({"amend"})
 P90 = 0.9
 
 
@@ -164,10 +155,24 @@ def _sales_orders(*, user, period: ReportPeriod) -> QuerySet[Order]:
     )
 
 
-def _period_state_changes(*, user, period: ReportPeriod) -> QuerySet[OrderEvent]:
-    """The events of the period's sales orders that changed their state, whenever they happened."""
-    orders = _sales_orders(user=user, period=period).order_by().values("pk")
-    return OrderEvent.objects.filter(STATE_CHANGE, order__in=orders).order_by()
+def _period_stays(*, user, period: ReportPeriod) -> QuerySet[StageStay]:
+    """The stays of the sales orders created in the period, whenever they began or ended.
+
+    Staff who see every order read the stays alone (stage_stay_funnel_idx and
+    stage_stay_finished_idx cover the two reports); a client's scope is a join to the orders.
+    """
+    scope = order_scope_for_user(user=user)
+    if not scope.everything and scope.customer_id is None:
+        return StageStay.objects.none()
+    return (
+        StageStay.objects.filter(
+            order_scope_condition(scope, through="order__"),
+            order_created_at__gte=period.start,
+            order_created_at__lt=period.end,
+        )
+        .exclude(kind=OrderKind.SUPPORT)
+        .order_by()
+    )
 
 
 def _compiled(queryset: QuerySet) -> tuple[str, tuple] | None:
@@ -179,11 +184,6 @@ def _compiled(queryset: QuerySet) -> tuple[str, tuple] | None:
         return None
 
 
-def _flag(condition: Q) -> Max:
-    """1 when any of an order's state changes meets `condition`, else 0."""
-    return Max(Case(When(condition, then=1), default=0, output_field=IntegerField()))
-
-
 def report_funnel(*, user, period: ReportPeriod) -> list[FunnelRow]:
     """How many orders reached each stage, and of those how many went on to a further one.
 
@@ -191,41 +191,29 @@ def report_funnel(*, user, period: ReportPeriod) -> list[FunnelRow]:
     the quote. Conversion is measured per stage rather than as the ratio of two stages'
     counts, because a workflow may skip stages (retail orders have no quote or contract).
 
-    One query: per order, whether it reached each stage and whether it also went on from
-    it; then the sums of those flags over the orders.
+    One query over the stays: each order's first stay in a stage counts it as reached, its
+    first stay there that it left forward as gone on (orders/stage_stays.py marks both).
     """
-    per_order = {}
-    forward = ~Q(to_state=State.CANCELLED) & ~Q(action__in=BACKWARD_ACTIONS)
-    for index, state in enumerate(FUNNEL_STAGES):
-        per_order[f"reached_{index}"] = _flag(Q(to_state=state))
-        if state != State.CLOSED:
-            # Went on from the stage, and had reached it (not merely left it).
-            per_order[f"moved_on_{index}"] = _flag(Q(to_state=state)) * _flag(
-                Q(from_state=state) & forward
-            )
-    orders = (
-        _period_state_changes(user=user, period=period)
-        .values("order_id")
-        .annotate(**per_order)
-        .values_list(*per_order)
-    )
-    compiled = _compiled(orders)
-    if compiled is None:
+    counts = {
+        row["state"]: (row["reached"], row["moved_on"])
+        for row in _period_stays(user=user, period=period)
+        .filter(Q(first_visit=True) | Q(first_moved_on=True))
+        .values("state")
+        .annotate(
+            # Counting a column the index holds (not the id) keeps the scan index-only.
+            reached=Count("state", filter=Q(first_visit=True)),
+            moved_on=Count("state", filter=Q(first_moved_on=True)),
+        )
+    }
+    if not counts:
         return []
-    sql, params = compiled
-    sums_sql = ", ".join(f"SUM(per_order.{name})" for name in per_order)
-    with connections[orders.db].cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*), {sums_sql} FROM ({sql}) AS per_order", params)  # noqa: S608
-        orders_count, *values = cursor.fetchone()
-    if not orders_count:
-        return []
-    sums = dict(zip(per_order, values, strict=True))
-    first = sums["reached_0"]
+    first = counts.get(State.REQUEST, (0, 0))[0]
     rows = []
-    for index, state in enumerate(FUNNEL_STAGES):
-        count = sums[f"reached_{index}"]
+    for state in FUNNEL_STAGES:
+        count, moved_on = counts.get(state, (0, 0))
         # Closed is where the funnel ends: there is no further stage to go on to.
-        moved_on = sums.get(f"moved_on_{index}")
+        if state == State.CLOSED:
+            moved_on = None
         rows.append(
             FunnelRow(
                 state=state,
@@ -238,37 +226,20 @@ def report_funnel(*, user, period: ReportPeriod) -> list[FunnelRow]:
     return rows
 
 
-def _stays(*, user, period: ReportPeriod) -> QuerySet:
-    """Each state change with the time of the order's next one: the stay it began, and its end.
-
-    Ties in time are ordered by id, the order the events were written in.
-    """
+def _finished_stays(*, user, period: ReportPeriod) -> QuerySet:
     return (
-        _period_state_changes(user=user, period=period)
-        .annotate(
-            left_at=Window(
-                Lead("created_at"),
-                partition_by=[F("order_id")],
-                order_by=[F("created_at").asc(), F("id").asc()],
-            )
-        )
-        .values_list("to_state", "created_at", "left_at")
+        _period_stays(user=user, period=period)
+        .filter(microseconds__isnull=False, state__in=TIMED_STAGES)
+        .values_list("state", "microseconds")
     )
 
 
-# Durations in whole microseconds (exact: EXTRACT gives numeric), so the sum is the sum of the
-# stays to the microsecond. percentile_disc is the nearest rank: the first value whose
-# position reaches the fraction, ceil(fraction * count), like `percentile` below.
+# percentile_disc is the nearest rank: the first value whose position reaches the fraction,
+# ceil(fraction * count), like `percentile` below.
 STAGE_TIMES_SQL = """
-SELECT stay.state, COUNT(*), SUM(stay.length),
-    percentile_disc(%s) WITHIN GROUP (ORDER BY stay.length)
-FROM (
-    SELECT changes.to_state AS state,
-        ((EXTRACT(EPOCH FROM changes.left_at) - EXTRACT(EPOCH FROM changes.created_at))
-            * 1000000)::bigint AS length
-    FROM ({changes}) AS changes
-    WHERE changes.left_at IS NOT NULL AND changes.to_state = ANY(%s)
-) AS stay
+SELECT stay.state, COUNT(*), SUM(stay.microseconds),
+    percentile_disc(%s) WITHIN GROUP (ORDER BY stay.microseconds)
+FROM ({stays}) AS stay
 GROUP BY stay.state
 """
 
@@ -280,10 +251,7 @@ def _stage_time_sums_in_sql(stays: QuerySet) -> dict[str, tuple[int, timedelta, 
         return {}
     sql, params = compiled
     with connections[stays.db].cursor() as cursor:
-        cursor.execute(
-            STAGE_TIMES_SQL.format(changes=sql),
-            [P90, *params, [str(state) for state in TIMED_STAGES]],
-        )
+        cursor.execute(STAGE_TIMES_SQL.format(stays=sql), [P90, *params])
         return {
             state: (visits, timedelta(microseconds=int(total)), timedelta(microseconds=p90))
             for state, visits, total, p90 in cursor.fetchall()
@@ -291,12 +259,10 @@ def _stage_time_sums_in_sql(stays: QuerySet) -> dict[str, tuple[int, timedelta, 
 
 
 def _stage_time_sums_in_python(stays: QuerySet) -> dict[str, tuple[int, timedelta, timedelta]]:
-    """Other databases (SQLite: development and tests): the stays are ended in SQL by the
-    window function, their lengths summed and ranked here."""
+    """Other databases (SQLite: development and tests): the lengths summed and ranked here."""
     durations: dict[str, list[timedelta]] = defaultdict(list)
-    for state, entered, left in stays:
-        if left is not None:
-            durations[state].append(left - entered)
+    for state, microseconds in stays:
+        durations[state].append(timedelta(microseconds=microseconds))
     return {
         state: (len(values), sum(values, timedelta()), percentile(values, P90))
         for state, values in durations.items()
@@ -309,7 +275,7 @@ def report_stage_times(*, user, period: ReportPeriod) -> list[StageTimeRow]:
     A stay runs from the event that entered the stage to the next state change; the stay
     an order is in now has no end yet and is left out.
     """
-    stays = _stays(user=user, period=period)
+    stays = _finished_stays(user=user, period=period)
     if connections[stays.db].vendor == "postgresql":
         sums = _stage_time_sums_in_sql(stays)
     else:

@@ -5,6 +5,7 @@ from orders.models.order import FeedCursor, Order, OrderLine, OrderNumberSequenc
 from orders.models.payments import Invoice, Payment, Refund
 from orders.models.quotes import Quote, QuoteTemplate
 from orders.models.recurring import RecurringOrder
+from orders.models.stays import StageStay
 from orders.models.workflow import Workflow
 
 __all__ = [
@@ -21,5 +22,6 @@ __all__ = [
     "QuoteTemplate",
     "RecurringOrder",
     "Refund",
+    "StageStay",
     "Workflow",
 ]

@@ -12,6 +12,7 @@ from notifications.outbox import outbox_write
 from orders.actions import OrderAction
 from orders.errors import OrderConflictError
 from orders.models import Order, OrderEvent
+from orders.stage_stays import stay_record
 
 # A beat tick handles at most this many due rows; the next tick takes the rest.
 SWEEP_BATCH = 500
@@ -50,6 +51,8 @@ def _record_event(order, *, action, by, from_state="", to_state="", note="", pay
         note=note,
         payload=payload or {},
     )
+    # The reports' stays are kept with the events, in the same transaction.
+    stay_record(event)
     outbox_write(
         topic=action.topic,
         aggregate_type="order",

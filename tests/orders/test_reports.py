@@ -2,7 +2,8 @@
 
 The events are written with explicit times (time-machine) rather than through the
 services, so that ties, changes outside the period and events that change no state can
-be placed exactly; the portal's tests build their history through the services.
+be placed exactly, each with the stay the services would write for it; the portal's
+tests build their history through the services.
 """
 
 from datetime import date, datetime, timedelta
@@ -11,10 +12,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
 
 from accounts.roles import Role
 from orders.lifecycle import OrderKind, State
-from orders.models import OrderEvent
+from orders.models import OrderEvent, StageStay
 from orders.reports import (
     FunnelRow,
     ReportPeriod,
@@ -27,6 +29,7 @@ from orders.reports import (
     report_revenue_by_month,
     report_stage_times,
 )
+from orders.stage_stays import stay_record, stays_backfill
 from tests.factories import UserFactory
 from tests.orders.factories import OrderFactory
 
@@ -47,10 +50,13 @@ def _order(at, **fields):
 
 
 def _event(order, at, action, from_state, to_state):
+    """An event at `at`, and its stay as orders.services would write it."""
     with time_machine.travel(at, tick=False):
-        return OrderEvent.objects.create(
+        event = OrderEvent.objects.create(
             order=order, action=action, from_state=from_state, to_state=to_state
         )
+    stay_record(event)
+    return event
 
 
 @pytest.fixture
@@ -233,3 +239,37 @@ def test_a_client_reads_only_their_own_companys_orders(history):
     assert report_stage_times(user=nobody, period=MARCH) == []
     assert report_funnel(user=nobody, period=MARCH) == []
     assert report_revenue_by_month(user=nobody, period=MARCH) == []
+
+
+STAY_FIELDS = (
+    "order_id",
+    "kind",
+    "order_created_at",
+    "state",
+    "entered_at",
+    "left_at",
+    "microseconds",
+    "first_visit",
+    "first_moved_on",
+)
+
+
+def _stays():
+    """Each order's stays in time order; of two begun at once, the one already ended first."""
+    rows = StageStay.objects.values_list(*STAY_FIELDS)
+    return sorted(rows, key=lambda row: (row[0], row[4], row[5] is None, row[5] or row[4]))
+
+
+def test_the_backfill_writes_the_stays_written_with_the_events(history):
+    """The migration's backfill (SQL on PostgreSQL, Python elsewhere) and the writer agree,
+    ties in time and events that change no state included."""
+    written = _stays()
+    StageStay.objects.all().delete()
+
+    stays_backfill(event_model=OrderEvent, stay_model=StageStay, connection=connection)
+
+    assert _stays() == written
+    b2b_quote = [row for row in written if row[3] == State.QUOTE]
+    # Sent back to the quote and on again: two stays, one first visit, one first going on.
+    assert [(row[7], row[8]) for row in b2b_quote] == [(True, True), (False, False)]
+    assert sum(row[5] is None for row in written) == len({row[0] for row in written})

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.db import connection
+from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,7 +15,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from customers.models import Customer
 from orders.lifecycle import DeliveryStatus, OrderKind, State
-from orders.models import Order, OrderEvent
+from orders.models import Order, OrderEvent, StageStay
 from orders.reports import ReportPeriod, percentile
 from orders.services import (
     LineInput,
@@ -26,6 +27,7 @@ from orders.services import (
     quote_accept,
     quote_send,
 )
+from orders.stage_stays import stays_backfill
 from portals.manager.report_tables import CACHE_SECONDS
 from tests.catalog.factories import ItemFactory
 from tests.factories import ContactFactory, CustomerFactory, UserFactory
@@ -536,3 +538,38 @@ def test_cached_figures_are_shared_only_by_users_who_see_the_same_orders(sales):
     assert as_manager[0][1] == as_director[0][1]
     # Only the version was read: the manager sees what the director sees.
     assert len(queries) == 1
+
+
+def test_the_services_keep_the_stays_the_events_imply(director, sales, clock, t0):
+    """Each state change written by orders.services ends the order's stay and begins the
+    next, as the migration's backfill derives them from the events; sent back by amending
+    and entering the quote again is a second visit, not a second going on."""
+    build_history(sales, clock, t0)
+    sales.customer = CustomerFactory(kind=Customer.Kind.COMPANY)
+    b2b = sales.move(sales.place(), "start_quote")
+    quote = b2b.quotes.get(status="draft")
+    quote_send(quote=quote, by=sales.manager)
+    quote_accept(quote=quote, by=sales.manager)
+    b2b = sales.move(Order.objects.get(pk=b2b.pk), "prepare_contract")
+    order_amend(order=b2b, lines=[LineInput(item=sales.item, quantity=3)], by=sales.manager)
+    fields = ("order_id", "kind", "order_created_at", "state", "entered_at", "left_at")
+    fields += ("microseconds", "first_visit", "first_moved_on")
+
+    # In the order they were written, which is each order's time order (the clock stands
+    # still between some of them, so times alone do not order them).
+    written = list(StageStay.objects.order_by("id").values_list(*fields))
+    StageStay.objects.all().delete()
+    stays_backfill(event_model=OrderEvent, stay_model=StageStay, connection=connection)
+
+    backfilled = list(StageStay.objects.values_list(*fields))
+    assert sorted(backfilled, key=repr) == sorted(written, key=repr)
+    changes = OrderEvent.objects.exclude(to_state="").exclude(from_state=F("to_state"))
+    assert len(written) == changes.count()
+    assert [row[3] for row in written if row[5] is None].count(State.QUOTE) == 1
+    b2b_stays = [(row[3], row[7], row[8]) for row in written if row[0] == b2b.pk]
+    assert b2b_stays == [
+        (State.REQUEST, True, True),
+        (State.QUOTE, True, True),
+        (State.CONTRACT, True, False),
+        (State.QUOTE, False, False),
+    ]
