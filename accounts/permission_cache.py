@@ -23,6 +23,12 @@ def all_permissions(user) -> set[str]:
     return {f"{app_label}.{codename}" for app_label, codename in rows}
 
 
+def permissions_prefetch(user) -> None:
+    """Fill the model backend's cache of an active user's permissions, if still empty."""
+    if user.is_active and not hasattr(user, "_perm_cache"):
+        user._perm_cache = all_permissions(user)
+
+
 class PermissionsInOneQueryMiddleware:
     """After AuthenticationMiddleware: fills the model backend's cache of the user's
     permissions with one query instead of its two."""
@@ -32,11 +38,6 @@ class PermissionsInOneQueryMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and user.is_active
-            and not hasattr(user, "_perm_cache")
-        ):
-            user._perm_cache = all_permissions(user)
+        if user is not None and user.is_authenticated:
+            permissions_prefetch(user)
         return self.get_response(request)

@@ -91,7 +91,7 @@ def register_confirm(request, uidb64, token):
             request, _("This confirmation link is wrong or was used already. Try logging in.")
         )
         return redirect("accounts:login")
-    login(request, user, backend="accounts.backends.PermissionBackend")
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, _("Your email is confirmed. Welcome!"))
     return redirect("home")
 

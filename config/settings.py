@@ -155,7 +155,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "accounts.backends.PermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 # Password guessing: after 5 failures for one login from one address, that pair waits
 # 15 minutes (never a permanent lockout). API keys are not passwords and are not counted.

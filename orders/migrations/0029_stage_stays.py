@@ -20,7 +20,7 @@ def _backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0027_order_event_change_idx"),
+        ("orders", "0028_order_desk_indexes"),
     ]
 
     operations = [
