@@ -1,7 +1,7 @@
 """Where documents are kept (migrations name this callable: it stays here)."""
 
-from core.storage import PrivateStorage
+from core.storage import private_storage
 
 
 def private_documents():
-    return PrivateStorage()
+    return private_storage

@@ -17,6 +17,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from whitenoise.compress import Compressor
 
+from config.storage_settings import file_storages
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(exist_ok=True)
@@ -146,6 +148,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif env.str("TEST_DATABASE_NAME", default=""):
     # Lets two local runs share one PostgreSQL server without dropping each other's DB.
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
+# Reports may read a replica of the primary (`core.databases`): the alias exists only when
+# REPORTS_DATABASE_URL is set. Under test it mirrors `default` (same database, no copy).
+REPORTS_DATABASE = "default"
+if env.str("REPORTS_DATABASE_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("REPORTS_DATABASE_URL"),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+    REPORTS_DATABASE = "replica"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -203,8 +216,9 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # Generated order documents: served only through views that check who asks.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+# Media and private files: local folders, or S3 buckets shared by every instance.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **file_storages(env),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -14,6 +14,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from conversations.models import LOW_RATING_MAX, RATING_MAX, RATING_MIN, Feedback
+from core.databases import reports_database
 from orders.lifecycle import OrderKind
 from orders.reports import ReportPeriod
 from orders.selectors import order_list_for_user
@@ -71,10 +72,13 @@ def _full_name(first: str | None, last: str | None, username: str | None) -> str
 
 def _feedback(*, user, period: ReportPeriod) -> QuerySet[Feedback]:
     """Feedback left in the period on orders the user may see."""
-    visible = order_list_for_user(user=user).order_by().values("pk")
-    return Feedback.objects.filter(
-        order__in=visible, created_at__gte=period.start, created_at__lt=period.end
-    ).order_by()
+    database = reports_database()
+    visible = order_list_for_user(user=user).using(database).order_by().values("pk")
+    return (
+        Feedback.objects.using(database)
+        .filter(order__in=visible, created_at__gte=period.start, created_at__lt=period.end)
+        .order_by()
+    )
 
 
 def _rating_counts() -> dict:

@@ -1,7 +1,7 @@
 """Where files sent in the order chat are kept (migrations name this callable)."""
 
-from core.storage import PrivateStorage
+from core.storage import private_storage
 
 
 def private_message_files():
-    return PrivateStorage()
+    return private_storage

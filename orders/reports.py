@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from core.databases import reports_database
 from orders.lifecycle import OrderKind, State
 from orders.models import Order, OrderEvent, StageStay
 from orders.selectors import order_list_for_user, order_scope_condition, order_scope_for_user
@@ -144,12 +145,14 @@ def percentile(values: list[timedelta], fraction: float) -> timedelta:
 def report_data_version() -> int:
     """The latest order event's id. Every change of an order writes an event, so figures
     read under an older version may be out of date, and under this one are not."""
-    return OrderEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    events = OrderEvent.objects.using(reports_database())
+    return events.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def _sales_orders(*, user, period: ReportPeriod) -> QuerySet[Order]:
     return (
         order_list_for_user(user=user)
+        .using(reports_database())
         .exclude(kind=OrderKind.SUPPORT)
         .filter(created_at__gte=period.start, created_at__lt=period.end)
     )
@@ -165,7 +168,8 @@ def _period_stays(*, user, period: ReportPeriod) -> QuerySet[StageStay]:
     if not scope.everything and scope.customer_id is None:
         return StageStay.objects.none()
     return (
-        StageStay.objects.filter(
+        StageStay.objects.using(reports_database())
+        .filter(
             order_scope_condition(scope, through="order__"),
             order_created_at__gte=period.start,
             order_created_at__lt=period.end,
@@ -179,7 +183,7 @@ def _compiled(queryset: QuerySet) -> tuple[str, tuple] | None:
     """The queryset's SQL, to be wrapped in an aggregate the ORM cannot express; None when
     it can match nothing (a user who sees no orders)."""
     try:
-        return queryset.query.sql_with_params()
+        return queryset.query.get_compiler(queryset.db).as_sql()
     except EmptyResultSet:
         return None
 
@@ -317,14 +321,18 @@ def _closings(*, user, period: ReportPeriod) -> QuerySet[OrderEvent]:
     `service`, so it is left out and every order contributes its total once.
     """
     scope = order_scope_condition(order_scope_for_user(user=user), through="order__")
-    return OrderEvent.objects.filter(
-        scope,
-        ~Q(order__kind=OrderKind.SUPPORT),
-        to_state=State.CLOSED,
-        from_state__in=REVENUE_CLOSED_FROM,
-        created_at__gte=period.start,
-        created_at__lt=period.end,
-    ).order_by()
+    return (
+        OrderEvent.objects.using(reports_database())
+        .filter(
+            scope,
+            ~Q(order__kind=OrderKind.SUPPORT),
+            to_state=State.CLOSED,
+            from_state__in=REVENUE_CLOSED_FROM,
+            created_at__gte=period.start,
+            created_at__lt=period.end,
+        )
+        .order_by()
+    )
 
 
 def report_revenue_by_month(*, user, period: ReportPeriod) -> list[RevenueByMonthRow]:
