@@ -29,3 +29,9 @@ def role_label(value) -> str:
         return str(Role(value).label)
     except ValueError:
         return value
+
+
+@register.filter
+def currency_sign(code) -> str:
+    """The rouble as people write it (1 234,50 ₽); another currency by its code."""
+    return "₽" if code == "RUB" else code

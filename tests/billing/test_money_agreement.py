@@ -172,7 +172,7 @@ def test_every_place_shows_the_same_figures(order, client_contact, manager_user,
         key: number(re.search(rf"^{label}: {AMOUNT}", email.body, re.M).group(1))
         for key, label in labels.items()
     }
-    invoice_line = re.search(rf"· ([^·]+) · {AMOUNT} RUB$", email.body, re.M)
+    invoice_line = re.search(rf"· ([^·]+) · {AMOUNT} ₽$", email.body, re.M)
     in_email |= {
         "invoice_label": invoice_line.group(1),
         "invoice_amount": number(invoice_line.group(2)),
