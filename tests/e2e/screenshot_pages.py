@@ -59,7 +59,7 @@ PAGES = [
         "manager-search",
         "manager1",
         "/manager/search/?q=Ромашка",
-        "Найти",
+        "Поиск",
         "one search box for orders, customers and tickets",
     ),
     TourPage("admin-home", "admin", "/admin-portal/", "Администрирование", "the admin portal"),
