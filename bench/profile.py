@@ -12,19 +12,23 @@ the wall time spent in statements. Nothing is written except what the target its
 (API create's orders are deleted after, as `bench/run.py` does).
 """
 
-import argparse
-import cProfile
-import io
-import os
-import pstats
-import secrets
-import statistics
 import sys
-import time
 from pathlib import Path
 
+# Run as a script, this file's folder comes first on the path and this module would shadow the
+# standard library's `profile`, which cProfile imports.
 BASE_DIR = Path(__file__).resolve().parents[1]
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BASE_DIR / "bench"]
 sys.path.insert(0, str(BASE_DIR))
+
+import argparse  # noqa: E402
+import cProfile  # noqa: E402
+import io  # noqa: E402
+import os  # noqa: E402
+import pstats  # noqa: E402
+import secrets  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
 
 from bench import run  # noqa: E402
 
