@@ -41,6 +41,8 @@ def main(argv=None):
     parser.add_argument("--profile", action="store_true", help="print cProfile's heaviest calls")
     parser.add_argument("--sql", action="store_true", help="print each statement and its time")
     arguments = parser.parse_args(argv)
+    if not (run.STATIC_ROOT / "staticfiles.json").exists():
+        run._collectstatic()  # DEBUG=0 pages need the manifest
     os.environ.update(
         run._environment(arguments.scale, secrets.token_urlsafe(50), "memory://localhost/")
     )
