@@ -3,6 +3,7 @@
     make bench-seed                 # once: bench_10k and bench_1m (bench/seed.py)
     make bench                      # or: .venv/bin/python bench/run.py
     BENCH_SECONDS=5 BENCH_ROUNDS=1 BENCH_SCALES=10k make bench      # a short smoke run
+    BENCH_TARGETS=desk,order_page make bench                       # some targets only
 
 For each round, for each scale in turn (10k, 1m, 10k, 1m, ...): gunicorn with 2 sync workers,
 DEBUG=0 and the production settings (static files built as the Dockerfile builds them, a
@@ -151,6 +152,10 @@ TARGETS = (
         max_one_user_ms_1m=300,
     ),
 )
+# BENCH_TARGETS=desk,api_list measures only those (and the baselines they are set against).
+_ONLY = {name.strip() for name in os.environ.get("BENCH_TARGETS", "").split(",") if name.strip()}
+if _ONLY:
+    TARGETS = tuple(t for t in TARGETS if t.name in _ONLY or t.name.startswith("baseline_"))
 TARGETS_BY_NAME = {target.name: target for target in TARGETS}
 MAX_SCALE_RATIO = 1.3
 

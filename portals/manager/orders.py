@@ -14,6 +14,7 @@ from orders.errors import OrderConflictError, OrderError
 from orders.forms import TransitionForm
 from orders.lifecycle import OrderKind
 from orders.selectors import (
+    DESK_ROW_FIELDS,
     NEW_REQUEST_STATES,
     order_count_new_requests,
     order_desk_list,
@@ -59,18 +60,22 @@ def order_desk(request):
             quote_waiting=bool(filters.get("quote_waiting")),
             invoice_overdue=bool(filters.get("invoice_overdue")),
             open_only=bool(filters.get("open")),
-        )[: PAGE_SIZE + 1]
+        ).values_list(*DESK_ROW_FIELDS, named=True)[: PAGE_SIZE + 1]
     )
     next_before = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
     query = request.GET.copy()
     query.pop("before", None)
-    bulk_form = OrderBulkForm(user=request.user) if user_may_change_orders(request.user) else None
+    bulk_options = (
+        OrderBulkForm.desk_options(request.user) if user_may_change_orders(request.user) else None
+    )
+    orders = rows[:PAGE_SIZE]
     return render(
         request,
         "portals/manager/order_desk.html",
         {
             "form": form,
-            "orders": desk_rows(rows[:PAGE_SIZE]),
+            "orders": orders,
+            "order_rows": desk_rows(orders, selectable=bulk_options is not None),
             "next_before": next_before,
             "base_query": query.urlencode(),
             "desk_query": request.GET.urlencode(),
@@ -79,8 +84,7 @@ def order_desk(request):
             ],
             "view": view,
             "views": OrderDeskFilterForm.VIEW_CHOICES,
-            "bulk_form": bulk_form,
-            "bulk_options": bulk_form.option_lists() if bulk_form else {},
+            "bulk_options": bulk_options,
             "loaded_at": timezone.now().isoformat(),
         },
     )
