@@ -117,3 +117,12 @@ def _row(order, words: _PageWords, selectable: bool) -> str:
         f'<td class="text-end text-nowrap">{total}</td>'
         "</tr>"
     )
+
+
+def filter_options(field_name: str, chosen) -> list[tuple[str, str, bool]]:
+    """(value, label, selected) of the desk filter's select for an order field: labels from
+    the per-language cache rather than the form's lazy choices, translated anew per option."""
+    chosen = chosen if isinstance(chosen, list | tuple) else [chosen]
+    return [
+        (value, label, value in chosen) for value, label in choice_labels(Order, field_name).items()
+    ]

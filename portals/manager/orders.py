@@ -23,7 +23,7 @@ from orders.selectors import (
 from orders.services import delivery_update, order_transition, quote_send
 from portals.access import user_may_change_orders
 from portals.error_messages import report_order_error
-from portals.manager.desk_rows import desk_rows
+from portals.manager.desk_rows import desk_rows, filter_options
 from portals.manager.forms import DeliveryForm, OrderBulkForm, OrderDeskFilterForm
 from portals.manager.order_page import order_page_response
 from portals.manager.ticket_page import ticket_page_response
@@ -74,6 +74,8 @@ def order_desk(request):
         "portals/manager/order_desk.html",
         {
             "form": form,
+            "state_options": filter_options("state", request.GET.getlist("state")),
+            "kind_options": filter_options("kind", request.GET.get("kind", "")),
             "orders": orders,
             "order_rows": desk_rows(orders, selectable=bulk_options is not None),
             "next_before": next_before,
