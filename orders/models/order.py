@@ -204,6 +204,9 @@ class Order(OrderLifecycle):
             # the rows are read in order instead of walking the primary key past other ones.
             models.Index(fields=["customer", "-id"], name="order_customer_id_desc_idx"),
             models.Index(fields=["state", "-id"], name="order_state_id_desc_idx"),
+            # "My orders" and the home page's per-manager links: a manager with few orders
+            # walked the whole table backwards (541 ms at 1M) looking for fifty.
+            models.Index(fields=["manager", "-id"], name="order_manager_id_desc_idx"),
             models.Index(fields=["state", "state_changed_at"], name="order_state_since_idx"),
             # Reminder sweeps read only what is due: cost grows with due rows, not all orders.
             models.Index(

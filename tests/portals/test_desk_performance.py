@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
 from django.http import HttpResponse
 from django.template import engines
 from django.test import RequestFactory
@@ -18,7 +19,7 @@ from accounts.roles import Role
 from core.choice_labels import choice_label, choice_labels
 from orders.lifecycle import State
 from orders.models import Invoice, Order, OrderEvent, OrderLine, Refund
-from orders.selectors import order_get_for_user
+from orders.selectors import DESK_ROW_FIELDS, order_desk_list, order_get_for_user
 from portals.manager.money_forms import PaymentForm
 from tests.factories import ContactFactory, CustomerFactory, UserFactory
 from tests.orders.factories import OrderFactory, PaymentFactory, QuoteFactory, WorkflowFactory
@@ -224,3 +225,51 @@ def test_client_orders_rows_show_labels_links_and_money_in_few_statements(
     assert shown.get_state_display() in html
     assert shown.get_kind_display() in html
     assert "1\xa0234,50&nbsp;₽" in html or "1,234.50&nbsp;₽" in html
+
+
+def test_desk_rows_escape_and_format_what_they_show(manager_client):
+    """The rows written in Python (portals/manager/desk_rows.py) escape names and write money,
+    dates, labels and the overdue badge as the template language did."""
+    customer = CustomerFactory(name='ООО «<b>Альфа</b>» & "Ко"')
+    named = UserFactory(role=Role.MANAGER, first_name="Анна", last_name="<Петрова>")
+    order = OrderFactory(
+        customer=customer,
+        manager=named,
+        state=State.PAYMENT,
+        total=Decimal("1234567.50"),
+        delivery_method="courier",
+        sla_level=1,
+    )
+    unassigned = OrderFactory(customer=customer, manager=None, total=Decimal("0.00"))
+
+    with translation.override("ru"):
+        html = manager_client.get(DESK, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+        labels = (order.get_state_display(), order.get_delivery_method_display())
+
+    assert "&lt;b&gt;Альфа&lt;/b&gt;» &amp; &quot;Ко&quot;" in html
+    assert "<b>Альфа" not in html
+    assert "Анна &lt;Петрова&gt;" in html
+    assert "1\xa0234\xa0567,50&nbsp;₽" in html
+    assert "0,00&nbsp;₽" in html
+    assert timezone.localtime(order.created_at).strftime("%d.%m.%Y %H:%M") in html
+    assert all(label in html for label in labels)
+    row = html.split(f'value="{order.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert '<span class="badge bg-danger">просрочен</span>' in row
+    assert f'aria-label="Выбрать заказ {order.number}"' in html
+    other = html.split(f'value="{unassigned.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert "<td>—</td>" in other
+    assert "просрочен" not in other
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL plan")
+def test_a_managers_orders_are_read_from_their_index_newest_first(manager_client):
+
+    OrderFactory.create_batch(3, manager=manager_client.manager)
+    rows = order_desk_list(user=manager_client.manager, manager=manager_client.manager.pk)
+    query = rows.values_list(*DESK_ROW_FIELDS, named=True)[:51]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = query.explain()
+
+    assert "order_manager_id_desc_idx" in plan
+    assert "Sort" not in plan
