@@ -78,9 +78,9 @@ def test_the_managers_new_order_with_three_lines_costs_a_fixed_number_of_stateme
 
     # session, user, permissions, customer (twice: the page's and the form's), items and their
     # order forms for the rows, each row's item, the categories of those, then what
-    # `order_create` costs (order forms, workflow, number, order, lines, event, outbox row,
-    # stage-task rules).
-    with django_assert_max_num_queries(_statements(19)):
+    # `order_create` costs (order forms, workflow, number, order, lines, event, its stage stay,
+    # outbox row, stage-task rules).
+    with django_assert_max_num_queries(_statements(20)):
         response = browser.post(url, _intake_data(customer, items, comment="2"))
 
     assert response.status_code == 302
