@@ -62,7 +62,8 @@ bench-search: install
 # Issue 19's benchmark: `make bench-seed` (re)creates bench_10k and bench_1m (or SCALE=10k|1m)
 # in bulk SQL; `make bench` measures every page at both scales against gunicorn with DEBUG=0
 # and writes bench/results/<date>.json and .md. BENCH_SECONDS, BENCH_ROUNDS, BENCH_SCALES and
-# BENCH_CONNECTIONS shorten or widen a run; BENCH_DATABASE_SERVER names the PostgreSQL server.
+# BENCH_CONNECTIONS shorten or widen a run; BENCH_DATABASE_SERVER names the PostgreSQL server,
+# BENCH_DATABASE_PREFIX the databases' names (bench: bench_10k, bench_1m).
 bench-seed: install
 	$(BIN)/python bench/seed.py $(SCALE)
 

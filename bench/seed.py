@@ -2,6 +2,7 @@
 
     make bench-seed                  # both scales
     make bench-seed SCALE=1m         # or: .venv/bin/python bench/seed.py 1m
+    BENCH_DATABASE_PREFIX=mine make bench-seed SCALE=1m      # into mine_1m instead
 
 Each database is dropped and created again on BENCH_DATABASE_SERVER (default
 postgres://postgres@127.0.0.1:5432), migrated, then seeded with `INSERT ... SELECT` (bench data,
@@ -18,14 +19,19 @@ of it all has 5,000 orders and a client login (`bench-client`); ten managers
 """
 
 import os
+import queue
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 SERVER = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+# The databases are PREFIX_10k and PREFIX_1m: another prefix seeds (and bench/run.py then reads)
+# copies of one's own, to time the seeder while the benchmark's databases are in use.
+PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "bench")
 SCALES = {"10k": 10_000, "1m": 1_000_000}
 CUSTOMERS = 2000
 BIG_CLIENT_ORDERS = 5000
@@ -318,7 +324,9 @@ def _prepare(cursor, *, orders, customers, big_client_orders, now):
             row,
         )
     # Every order's plan: when it was placed, its path, its pace, how many steps it has taken
-    # by now, its customer and its number in its year.
+    # by now, its customer and its number in its year. The steps: how many of the path's
+    # hours (ascending) have passed at its pace, which `width_bucket` tells in one call (a
+    # subquery over the hours, inlined three times, took most of this phase).
     stride = max(1, orders // big_client_orders)
     cursor.execute(
         """
@@ -329,8 +337,8 @@ def _prepare(cursor, *, orders, customers, big_client_orders, now):
         SELECT *, extract(year FROM created AT TIME ZONE 'Europe/Moscow')::int AS year
         FROM (
             SELECT i, created, b.path, pace,
-                (SELECT count(*) FROM unnest(p.hours) AS h
-                 WHERE h * pace <= extract(epoch FROM %(now)s - created) / 3600)::int AS steps,
+                width_bucket(extract(epoch FROM %(now)s - created)::float8 / 3600 / pace,
+                    p.hours) AS steps,
                 CASE WHEN i %% %(stride)s = 0 THEN %(big)s
                      ELSE 2 + (i * 7 + i / 97) %% (%(customers)s - 1) END AS customer
             FROM generate_series(1, %(orders)s) AS i
@@ -408,11 +416,12 @@ def _seed_customers(cursor, *, customers, now):
 
 
 def _seed_orders(cursor, *, managers, lap):
-    total = (
-        "CASE WHEN p.kind = 'support' THEN 0 ELSE (SELECT sum("
-        + _line_total_sql("plan.i", "l")
-        + f") FROM generate_series(1, {LINES_PER_ORDER}) AS l) END"
+    # The lines' totals added up as one expression: a subquery summing them would be run
+    # again for each of the three columns that read it.
+    lines = " + ".join(
+        _line_total_sql("plan.i", str(position)) for position in range(1, LINES_PER_ORDER + 1)
     )
+    total = f"CASE WHEN p.kind = 'support' THEN 0 ELSE {lines} END"
     cursor.execute(
         f"""
         INSERT INTO orders_order (id, state, number, kind, channel, payment_terms, currency,
@@ -460,11 +469,20 @@ def _seed_orders(cursor, *, managers, lap):
         },
     )
     lap("orders")
+    # ITEM_NAMES[k] put together from its three parts: an array of 360 names is walked from
+    # its start to reach one (its items are of any length), which took half of this phase.
+    k = f"((plan.i * 31 + l * 17) %% {len(ITEM_NAMES)})"
+    per_kind, per_size = len(ITEM_SIZES) * len(ITEM_FINISHES), len(ITEM_FINISHES)
+    name = (
+        f"(%(kinds)s::text[])[1 + {k} / {per_kind}]"
+        f" || ' ' || (%(sizes)s::text[])[1 + ({k} / {per_size}) %% {len(ITEM_SIZES)}]"
+        f" || ' ' || (%(finishes)s::text[])[1 + {k} %% {per_size}]"
+    )
     cursor.execute(
         f"""
         INSERT INTO orders_orderline (order_id, position, name, quantity, unit, unit_price,
             discount_percent, vat_rate, line_total, custom_values, custom_labels)
-        SELECT plan.i, l, (%(names)s::text[])[1 + (plan.i * 31 + l * 17) %% %(count)s],
+        SELECT plan.i, l, {name},
             {QUANTITY_SQL.format(i="plan.i", p="l")}, 'шт', {PRICE_SQL.format(i="plan.i", p="l")},
             0, 20, {_line_total_sql("plan.i", "l")}, '{{}}', '{{}}'
         FROM bench_plan AS plan
@@ -472,7 +490,7 @@ def _seed_orders(cursor, *, managers, lap):
         CROSS JOIN generate_series(1, {LINES_PER_ORDER}) AS l
         WHERE p.kind <> 'support'
         """,
-        {"names": ITEM_NAMES, "count": len(ITEM_NAMES)},
+        {"kinds": ITEM_TYPES, "sizes": ITEM_SIZES, "finishes": ITEM_FINISHES},
     )
     lap("lines")
     # Ids numbered order by order and step by step, so they run as the events happened.
@@ -573,11 +591,12 @@ def _seed_money(cursor, *, managers):
     )
 
 
-def _secondary_indexes(cursor) -> list[tuple[str, str]]:
-    """The seeded tables' indexes that back no constraint: dropped for the load, built after."""
+def _secondary_indexes(cursor) -> list[tuple[str, str, str]]:
+    """The seeded tables' indexes that back no constraint, (name, table, definition): dropped
+    for the load, built after."""
     cursor.execute(
         """
-        SELECT i.indexname, i.indexdef FROM pg_indexes AS i
+        SELECT i.indexname, i.tablename, i.indexdef FROM pg_indexes AS i
         WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
           AND NOT EXISTS (
               SELECT 1 FROM pg_constraint AS c
@@ -590,6 +609,81 @@ def _secondary_indexes(cursor) -> list[tuple[str, str]]:
     return cursor.fetchall()
 
 
+# The tables each phase of the load leaves complete: their indexes may be built from then on.
+LOADED_BY_PHASE = {
+    "customers": ("customers_customer", "customers_contact"),
+    "orders": ("orders_order",),
+    "lines": ("orders_orderline",),
+    "events": ("orders_orderevent",),
+    "stays": ("orders_stagestay",),
+    "quotes, invoices, payments": ("orders_quote", "orders_invoice", "orders_payment"),
+}
+
+
+class _IndexBuilder:
+    """Builds the dropped indexes of each table once it is loaded, on a connection of its own,
+    while the next tables load: an `INSERT ... SELECT` keeps one core busy, an index build
+    the other (the trigram index of the lines alone takes 25 s on one). What is left when
+    the load ends is built on the loading connection too, with PostgreSQL's parallel workers.
+    """
+
+    def __init__(self, conninfo: str, settings: list[str]):
+        self.pending = queue.Queue()
+        self.errors = []
+        # Seconds spent building, by connection.
+        self.seconds = {"second connection": 0.0, "loading connection": 0.0}
+        self._settings = settings
+        self._thread = threading.Thread(target=self._work, args=(conninfo,), daemon=True)
+        self._thread.start()
+
+    def submit(self, definitions: list[str]):
+        # A GIN index is built by one process however many workers a B-tree gets: first.
+        for definition in sorted(definitions, key=lambda d: " USING gin " not in d):
+            self.pending.put(definition)
+
+    def _work(self, conninfo: str):
+        import psycopg
+
+        try:
+            with psycopg.connect(conninfo, autocommit=True) as connection:
+                for setting in self._settings:
+                    connection.execute(setting)
+                # One process: the load has the other core.
+                connection.execute("SET max_parallel_maintenance_workers = 0")
+                cursor = connection.cursor()
+                while (definition := self.pending.get()) is not None:
+                    self._build(cursor, definition, "second connection")
+        except Exception as error:  # raised on the loading thread by finish()
+            self.errors.append(error)
+
+    def _build(self, cursor, definition: str, on: str):
+        started = time.perf_counter()
+        cursor.execute(definition)
+        self.seconds[on] += time.perf_counter() - started
+
+    def finish(self, cursor):
+        """Build what is left on `cursor` as well, then wait for the other connection."""
+        while not self.errors:
+            try:
+                definition = self.pending.get_nowait()
+            except queue.Empty:
+                break
+            self._build(cursor, definition, "loading connection")
+        self.pending.put(None)
+        self._thread.join()
+        if self.errors:
+            raise self.errors[0]
+
+    def abandon(self):
+        """The load failed: the other connection stops after the build it is running."""
+        while True:
+            try:
+                self.pending.get_nowait()
+            except queue.Empty:
+                break
+        self.pending.put(None)
+
+
 def seed(
     cursor,
     *,
@@ -599,24 +693,34 @@ def seed(
     managers: list[int] = (),
     now=None,
     fast: bool = False,
+    index_conninfo: str | None = None,
+    index_settings: list[str] = (),
     timings: dict | None = None,
 ) -> dict[str, int]:
     """Seed empty tables on PostgreSQL through `cursor` (a Django or psycopg cursor).
 
     `fast` (the bench databases): secondary indexes dropped for the load and built after,
     foreign keys not checked row by row (the rows are consistent by construction; the smoke
-    test seeds without it, so a broken reference fails there). Returns rows per table;
-    `timings`, if given, gets the seconds of each phase.
+    test seeds without it, so a broken reference fails there). With `fast`, and
+    `index_conninfo` naming the same database (its tables committed as they load: `cursor`
+    in autocommit), each table's indexes are built on a second connection (with
+    `index_settings`) as soon as it is loaded. Returns rows per table; `timings`, if
+    given, gets the seconds of each phase.
     """
     from datetime import UTC, datetime
 
     timings = {} if timings is None else timings
     clock = [time.perf_counter()]
 
+    indexes: dict[str, list[str]] = {}
+    builder = None
+
     def lap(phase):
         now_ = time.perf_counter()
         timings[phase] = round(now_ - clock[0], 1)
         clock[0] = now_
+        if builder is not None:
+            builder.submit([d for table in LOADED_BY_PHASE.get(phase, ()) for d in indexes[table]])
 
     now = now or datetime.now(tz=UTC)
     managers = list(managers)
@@ -624,12 +728,14 @@ def seed(
         cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
         if cursor.fetchone()[0]:
             raise RuntimeError(f"{table} is not empty: the seeder fills a fresh database")
-    indexes = []
     if fast:
-        indexes = _secondary_indexes(cursor)
-        for name, _definition in indexes:
+        indexes = {table: [] for tables in LOADED_BY_PHASE.values() for table in tables}
+        for name, table, definition in _secondary_indexes(cursor):
             cursor.execute(f'DROP INDEX "{name}"')
+            indexes[table].append(definition)
         cursor.execute("SET session_replication_role = replica")
+        if index_conninfo:
+            builder = _IndexBuilder(index_conninfo, list(index_settings))
     try:
         _prepare(
             cursor,
@@ -649,11 +755,20 @@ def seed(
         lap("stays")
         _seed_money(cursor, managers=managers)
         lap("quotes, invoices, payments")
+    except BaseException:
+        if builder is not None:
+            builder.abandon()
+        raise
     finally:
         if fast:
             cursor.execute("SET session_replication_role = DEFAULT")
-    for _name, definition in indexes:
-        cursor.execute(definition)
+    if builder is not None:
+        builder.finish(cursor)
+        for on, seconds in builder.seconds.items():
+            timings[f"index builds on the {on}"] = round(seconds, 1)
+    else:
+        for definition in (d for definitions in indexes.values() for d in definitions):
+            cursor.execute(definition)
     lap("indexes")
     for table in ("customers_customer", "customers_contact", *SEEDED_TABLES[2:]):
         cursor.execute(
@@ -707,16 +822,20 @@ def finish_logins():
     Customer.objects.create(external_id=API_CUSTOMER_EXTERNAL_ID, name="ООО «Бенчмарк API»")
 
 
+def database_name(scale: str) -> str:
+    return f"{PREFIX}_{scale}"
+
+
 def database_url(scale: str) -> str:
-    return f"{SERVER}/bench_{scale}"
+    return f"{SERVER}/{database_name(scale)}"
 
 
 def _recreate_database(scale: str):
     import psycopg
 
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "bench_{scale}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "bench_{scale}"')
+        connection.execute(f'DROP DATABASE IF EXISTS "{database_name(scale)}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{database_name(scale)}"')
 
 
 def _seed_one(scale: str):
@@ -731,14 +850,29 @@ def _seed_one(scale: str):
     call_command("migrate", verbosity=0)
     migrated = time.perf_counter()
     managers = create_logins()
+    settings = [
+        "SET synchronous_commit = off",
+        "SET maintenance_work_mem = '512MB'",
+        # The stays' window over the events sorts in memory (at 256 MB it went to disk).
+        "SET work_mem = '1GB'",
+        # Compiling each statement's expressions took a second, more than it saved.
+        "SET jit = off",
+    ]
     with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit = off")
-        cursor.execute("SET maintenance_work_mem = '512MB'")
-        cursor.execute("SET work_mem = '256MB'")
+        for setting in settings:
+            cursor.execute(setting)
         # The plan is a temporary table read six times: keep it in memory (default 8 MB).
         cursor.execute("SET temp_buffers = '512MB'")
         timings = {}
-        counts = seed(cursor, orders=SCALES[scale], managers=managers, fast=True, timings=timings)
+        counts = seed(
+            cursor,
+            orders=SCALES[scale],
+            managers=managers,
+            fast=True,
+            index_conninfo=database_url(scale),
+            index_settings=settings,
+            timings=timings,
+        )
     finish_logins()
     with connection.cursor() as cursor:
         started_analyze = time.perf_counter()
@@ -749,7 +883,7 @@ def _seed_one(scale: str):
     seeded = time.perf_counter()
     events = counts["orders_orderevent"] / counts["orders_order"]
     print(
-        f"bench_{scale}: migrated in {migrated - started:.0f} s, seeded and analysed in "
+        f"{database_name(scale)}: migrated in {migrated - started:.0f} s, seeded and analysed in "
         f"{seeded - migrated:.0f} s ({size}); "
         + ", ".join(f"{table} {rows:,}" for table, rows in counts.items())
         + f"; {events:.2f} events per order; seconds by phase: "

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.choice_labels import choice_label, choice_labels
+from core.pagination import CappedPaginator
 from core.portals import CLIENT_PORTAL_PERMISSION
 from customers.models import Customer
 from orders.errors import OrderConflictError, OrderError
@@ -88,9 +88,12 @@ def order_list(request):
         queryset = queryset.filter(state=filters["state"])
     if filters.get("kind"):
         queryset = queryset.filter(kind=filters["kind"])
-    page = Paginator(queryset.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    # A customer may have thousands of orders: counted only a few pages ahead, newest
+    # first by id (the index on customer and id holds them so).
+    paginator = CappedPaginator(
+        queryset.order_by("-created_at", "-id"), PAGE_SIZE, count_ordering=("-pk",)
     )
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "portals/client/order_list.html",

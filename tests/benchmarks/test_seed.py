@@ -12,6 +12,7 @@ from django.utils import timezone
 from bench import seed
 from orders.actions import OrderAction
 from orders.lifecycle import State
+from tests.conftest import _database_url_of_test_database
 
 pytestmark = [
     pytest.mark.django_db,
@@ -111,3 +112,42 @@ def test_the_logins_see_what_the_pages_show(seeded):
     assert Decimal(0) not in set(
         Order.objects.exclude(kind="support").values_list("total", flat=True)
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fast_builds_every_dropped_index_again_on_a_second_connection():
+    """The bench databases' way: tables committed as they load, their indexes dropped for it
+    and built on another connection meanwhile. Every index is back, and still valid."""
+    listed = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)"
+
+    def indexes():
+        with connection.cursor() as cursor:
+            cursor.execute(listed, [list(seed.SEEDED_TABLES)])
+            return sorted(cursor.fetchall())
+
+    before = indexes()
+    managers = seed.create_logins()
+    timings = {}
+    with connection.cursor() as cursor:
+        counts = seed.seed(
+            cursor,
+            orders=ORDERS,
+            customers=CUSTOMERS,
+            big_client_orders=BIG_CLIENT_ORDERS,
+            managers=managers,
+            fast=True,
+            index_conninfo=_database_url_of_test_database(),
+            index_settings=["SET maintenance_work_mem = '64MB'"],
+            timings=timings,
+        )
+        cursor.execute(
+            "SELECT count(*) FROM pg_index AS i JOIN pg_class AS c ON c.oid = i.indrelid "
+            "WHERE c.relname = ANY(%s) AND NOT i.indisvalid",
+            [list(seed.SEEDED_TABLES)],
+        )
+        invalid = cursor.fetchone()[0]
+
+    assert indexes() == before
+    assert invalid == 0
+    assert counts["orders_order"] == ORDERS
+    assert "index builds on the second connection" in timings

@@ -209,6 +209,33 @@ def test_list_pages_by_twenty_and_keeps_the_filter(browser, contact):
     assert "?state=request&amp;page=2" in first.content.decode()
 
 
+def test_a_long_list_counts_a_few_pages_ahead_and_every_page_stays_reachable(
+    browser, contact, django_assert_max_num_queries
+):
+    # Ten pages are counted past the one asked for: 245 orders are more than page 1 counts.
+    Order.objects.bulk_create(OrderFactory.build_batch(245, customer=contact.customer))
+    url = reverse("portals_client:order_list")
+
+    with django_assert_max_num_queries(7) as first_statements:
+        first = browser.get(url)
+    counts = [q["sql"] for q in first_statements.captured_queries if "COUNT(" in q["sql"]]
+    further = browser.get(url, {"page": 12})
+    last = browser.get(url, {"page": 13})
+    past_the_end = browser.get(url, {"page": 99})
+    russian = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    russian.force_login(contact.user)
+
+    assert len(counts) == 1
+    assert "LIMIT 221" in counts[0]
+    assert "Page 1 of more than 11" in first.content.decode()
+    assert "?page=2" in first.content.decode()
+    assert "Page 12 of 13" in further.content.decode()
+    assert len(last.context["orders"]) == 5
+    assert "Next" not in last.content.decode()
+    assert past_the_end.context["page_obj"].number == 13
+    assert "Страница 1 из более чем 11" in russian.get(url).content.decode()
+
+
 @pytest.mark.parametrize("rows", [5, 50])
 def test_list_query_count_does_not_grow_with_rows(
     browser, contact, rows, django_assert_max_num_queries
