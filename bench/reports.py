@@ -152,10 +152,12 @@ def _seed(cursor, size):
     # The stays are derived from the events, as migration 0028 derived them from the history.
     from django.db import connection
 
-    from orders.models import OrderEvent, StageStay
+    from orders.closings import closings_backfill
+    from orders.models import Order, OrderEvent, StageStay
     from orders.stage_stays import stays_backfill
 
     stays_backfill(event_model=OrderEvent, stay_model=StageStay, connection=connection)
+    closings_backfill(order_model=Order, event_model=OrderEvent, connection=connection)
     for table in ("orders_order", "orders_orderevent", "orders_stagestay"):
         cursor.execute(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"

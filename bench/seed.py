@@ -256,6 +256,8 @@ def _line_total_sql(i: str, p: str) -> str:
 
 def _path_rows() -> list[tuple]:
     """Per path: the arrays the SQL indexes by step number (1-based)."""
+    from orders.closings import REVENUE_CLOSED_FROM
+
     rows = []
     for number, path in enumerate(PATHS, start=1):
         actions, froms, tos, states, hours, deliveries = [], [], [], [], [], []
@@ -277,6 +279,16 @@ def _path_rows() -> list[tuple]:
         def position(action, actions=actions):
             return actions.index(action) + 1 if action in actions else 0
 
+        # The step that closes the sale from delivery or payment (orders/closings.py).
+        closing = next(
+            (
+                n
+                for n, (before, after) in enumerate(zip(froms, tos, strict=True), start=1)
+                if after == "closed" and before in REVENUE_CLOSED_FROM
+            ),
+            0,
+        )
+
         rows.append(
             (
                 number,
@@ -295,6 +307,7 @@ def _path_rows() -> list[tuple]:
                 position("invoice_issued"),
                 position("payment_recorded"),
                 position("ship"),
+                closing,
             )
         )
     return rows
@@ -313,14 +326,14 @@ def _prepare(cursor, *, orders, customers, big_client_orders, now):
             path int PRIMARY KEY, kind text, payment_terms text, delivery_method text,
             actions text[], froms text[], tos text[], states text[], hours float8[],
             deliveries text[], quote_sent int, quote_accepted int, contract_signed int,
-            invoice_issued int, payment_recorded int, shipped int
+            invoice_issued int, payment_recorded int, shipped int, closed int
         )
         """
     )
     for row in _path_rows():
         cursor.execute(
             "INSERT INTO bench_path VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
-            "%s, %s, %s)",
+            "%s, %s, %s, %s)",
             row,
         )
     # Every order's plan: when it was placed, its path, its pace, how many steps it has taken
@@ -429,7 +442,7 @@ def _seed_orders(cursor, *, managers, lap):
             service_place, delivery_status, carrier, tracking_number, cancel_reason, version,
             state_changed_at, created_at, updated_at, customer_id, contact_id, manager_id,
             sla_level, prepayment_percent, delivery_cost, service_cost, subject,
-            delivery_address, delivery_method, service_date)
+            delivery_address, delivery_method, service_date, closed_at)
         SELECT plan.i, p.states[plan.steps],
             plan.year || '-' || lpad((plan.i - y.first + 1)::text, 6, '0'), p.kind,
             (ARRAY['portal', 'manager', 'api', 'phone', 'email'])[1 + plan.i %% 5],
@@ -452,7 +465,10 @@ def _seed_orders(cursor, *, managers, lap):
             CASE WHEN p.delivery_method IN ('courier', 'carrier')
                 THEN 'г. Москва, ул. Складская, д. ' || (1 + plan.i %% 90) ELSE '' END,
             p.delivery_method,
-            CASE WHEN p.kind = 'service' THEN (plan.created + interval '40 days')::date END
+            CASE WHEN p.kind = 'service' THEN (plan.created + interval '40 days')::date END,
+            -- The closing event's time, by the same expression as the events' below.
+            CASE WHEN p.closed BETWEEN 1 AND plan.steps
+                THEN plan.created + p.hours[p.closed] * plan.pace * interval '1 hour' END
         FROM bench_plan AS plan
         JOIN bench_path AS p ON p.path = plan.path
         JOIN bench_year AS y ON y.year = plan.year

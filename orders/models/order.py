@@ -175,6 +175,9 @@ class Order(OrderLifecycle):
     payment_reminded_at = models.DateTimeField(_("payment reminder sent"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     state_changed_at = models.DateTimeField(_("in this state since"), default=timezone.now)
+    # The event that first closed the sale from delivery or payment, copied here
+    # (orders/closings.py) so that revenue reads the order alone instead of the events.
+    closed_at = models.DateTimeField(_("sale closed"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
@@ -208,6 +211,18 @@ class Order(OrderLifecycle):
             # walked the whole table backwards (541 ms at 1M) looking for fifty.
             models.Index(fields=["manager", "-id"], name="order_manager_id_desc_idx"),
             models.Index(fields=["state", "state_changed_at"], name="order_state_since_idx"),
+            # Revenue reads the sales closed in a period, the lost orders report the
+            # cancelled ones created in a period: each a few rows in ten of a range.
+            models.Index(
+                fields=["closed_at"],
+                condition=Q(closed_at__isnull=False),
+                name="order_closed_idx",
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(state="cancelled"),
+                name="order_cancelled_idx",
+            ),
             # Reminder sweeps read only what is due: cost grows with due rows, not all orders.
             models.Index(
                 fields=["sla_due_at"],

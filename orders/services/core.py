@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from notifications.outbox import outbox_write
 from orders.actions import OrderAction
+from orders.closings import closing_record
 from orders.errors import OrderConflictError
 from orders.models import Order, OrderEvent
 from orders.stage_stays import stay_record
@@ -51,8 +52,10 @@ def _record_event(order, *, action, by, from_state="", to_state="", note="", pay
         note=note,
         payload=payload or {},
     )
-    # The reports' stays are kept with the events, in the same transaction.
+    # The reports' stays and the sale's closing are kept with the events, in the same
+    # transaction.
     stay_record(event)
+    closing_record(event)
     outbox_write(
         topic=action.topic,
         aggregate_type="order",

@@ -22,12 +22,14 @@ from conversations.reports import (
     report_low_ratings,
 )
 from orders.reports import (
+    funnel_rows,
     report_data_version,
-    report_funnel,
     report_lost_by_reason,
-    report_revenue_by_manager,
-    report_revenue_by_month,
-    report_stage_times,
+    report_revenue_figures,
+    report_stage_figures,
+    revenue_by_manager_rows,
+    revenue_by_month_rows,
+    stage_time_rows,
 )
 from orders.selectors import order_scope_for_user
 from portals.charts import BarChart, bar_chart
@@ -106,6 +108,9 @@ class ReportTable:
     chart_items: Callable[[list], list[tuple[str, Any, str]]] | None = None
     # Figures of orders only, so an order event tells they may have changed (`fetch_tables`).
     cached: bool = False
+    # Tables drawn from the same rows read them once: `source(user=, period=)` is read once
+    # per `fetch_tables`, and `fetch` then takes what it read instead of the user and period.
+    source: Callable[..., Any] | None = None
 
     def chart(self, rows: list) -> BarChart | None:
         if self.chart_items is None or not rows:
@@ -219,7 +224,8 @@ TABLES = (
             "share of them that went on to a further stage (not cancelled, not sent back "
             "to the quote); stages an order type skips are not counted against it."
         ),
-        fetch=report_funnel,
+        source=report_stage_figures,
+        fetch=funnel_rows,
         cached=True,
         columns=(
             Column(gettext_lazy("Stage"), lambda row: row.label),
@@ -253,7 +259,8 @@ TABLES = (
             "stage to the next change of state; a stay still going on is not counted. "
             "The 90th percentile is the time within which nine stays in ten ended."
         ),
-        fetch=report_stage_times,
+        source=report_stage_figures,
+        fetch=stage_time_rows,
         cached=True,
         columns=(
             Column(gettext_lazy("Stage"), lambda row: row.label),
@@ -303,7 +310,8 @@ TABLES = (
             "delivered and fully paid), counted in the month it was closed. Payments of "
             "orders still open are not included."
         ),
-        fetch=report_revenue_by_month,
+        source=report_revenue_figures,
+        fetch=revenue_by_month_rows,
         cached=True,
         columns=(
             Column(
@@ -335,7 +343,8 @@ TABLES = (
         note=gettext_lazy(
             "Totals of sales orders closed in the period, by the manager assigned to the order."
         ),
-        fetch=report_revenue_by_manager,
+        source=report_revenue_figures,
+        fetch=revenue_by_manager_rows,
         cached=True,
         columns=(
             Column(gettext_lazy("Manager"), _manager),
@@ -398,16 +407,21 @@ def fetch_tables(tables, *, user, period) -> list[tuple[ReportTable, list]]:
     if keys:
         version = report_data_version()
         found = cache.get_many(keys.values())
-    fetched, missed = [], {}
+    fetched, missed, sources = [], {}, {}
     for table in tables:
         key = keys.get(table.slug)
         entry = found.get(key)
         if entry is not None and _usable(entry, version):
-            rows = entry["rows"]
-        else:
+            fetched.append((table, entry["rows"]))
+            continue
+        if table.source is None:
             rows = table.fetch(user=user, period=period)
-            if key is not None:
-                missed[key] = {"version": version, "read_at": time.time(), "rows": rows}
+        else:
+            if table.source not in sources:
+                sources[table.source] = table.source(user=user, period=period)
+            rows = table.fetch(sources[table.source])
+        if key is not None:
+            missed[key] = {"version": version, "read_at": time.time(), "rows": rows}
         fetched.append((table, rows))
     if missed:
         cache.set_many(missed, CACHE_SECONDS)

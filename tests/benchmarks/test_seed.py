@@ -151,3 +151,19 @@ def test_fast_builds_every_dropped_index_again_on_a_second_connection():
     assert invalid == 0
     assert counts["orders_order"] == ORDERS
     assert "index builds on the second connection" in timings
+
+
+def test_the_seeded_orders_keep_their_closings_as_the_services_would(seeded):
+    """`Order.closed_at` is what migration 0031's backfill derives from the seeded events."""
+    from django.db import connection
+
+    from orders.closings import closings_backfill
+    from orders.models import Order, OrderEvent
+
+    seeded_closings = dict(Order.objects.values_list("pk", "closed_at"))
+    Order.objects.update(closed_at=None)
+
+    closings_backfill(order_model=Order, event_model=OrderEvent, connection=connection)
+
+    assert dict(Order.objects.values_list("pk", "closed_at")) == seeded_closings
+    assert sum(at is not None for at in seeded_closings.values()) > 0

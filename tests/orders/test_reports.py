@@ -12,11 +12,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
 from accounts.roles import Role
+from orders.closings import closing_record, closings_backfill
 from orders.lifecycle import OrderKind, State
-from orders.models import OrderEvent, StageStay
+from orders.models import Order, OrderEvent, StageStay
 from orders.reports import (
     FunnelRow,
     ReportPeriod,
@@ -50,12 +52,14 @@ def _order(at, **fields):
 
 
 def _event(order, at, action, from_state, to_state):
-    """An event at `at`, and its stay as orders.services would write it."""
+    """An event at `at`, and its stay and the sale's closing as orders.services would
+    write them."""
     with time_machine.travel(at, tick=False):
         event = OrderEvent.objects.create(
             order=order, action=action, from_state=from_state, to_state=to_state
         )
     stay_record(event)
+    closing_record(event)
     return event
 
 
@@ -273,3 +277,163 @@ def test_the_backfill_writes_the_stays_written_with_the_events(history):
     # Sent back to the quote and on again: two stays, one first visit, one first going on.
     assert [(row[7], row[8]) for row in b2b_quote] == [(True, True), (False, False)]
     assert sum(row[5] is None for row in written) == len({row[0] for row in written})
+
+
+def test_the_backfill_writes_the_closings_written_with_the_events(history):
+    """Each sale's first closing from delivery or payment, as the migration derives it;
+    closing again after a service does not move it."""
+    written = dict(Order.objects.values_list("pk", "closed_at"))
+    Order.objects.update(closed_at=None)
+
+    closings_backfill(order_model=Order, event_model=OrderEvent, connection=connection)
+
+    assert dict(Order.objects.values_list("pk", "closed_at")) == written
+    assert sum(at is not None for at in written.values()) == 5
+    february = Order.objects.get(total=Decimal("777.77"))
+    assert february.closed_at == T0 + 2 * H
+
+
+# The reports as they were read before the stays and the closings were read once per page:
+# the figures must not change with the method.
+
+
+OLD_STAGE_TIMES_SQL = """
+SELECT s.state, COUNT(*), SUM(s.microseconds),
+    percentile_disc(%s) WITHIN GROUP (ORDER BY s.microseconds)
+FROM ({stays}) AS s GROUP BY s.state
+"""
+
+
+def _old_stage_times_and_funnel(user, period):
+    from collections import defaultdict
+
+    from django.db.models import Count, Q
+
+    from orders.reports import (
+        FUNNEL_STAGES,
+        P90,
+        TIMED_STAGES,
+        _percent,
+        _period_stays,
+        percentile,
+    )
+
+    stays = _period_stays(user=user, period=period)
+    counts = {
+        row["state"]: (row["reached"], row["moved_on"])
+        for row in stays.filter(Q(first_visit=True) | Q(first_moved_on=True))
+        .values("state")
+        .annotate(
+            reached=Count("state", filter=Q(first_visit=True)),
+            moved_on=Count("state", filter=Q(first_moved_on=True)),
+        )
+    }
+    funnel = []
+    if counts:
+        first = counts.get(State.REQUEST, (0, 0))[0]
+        for state in FUNNEL_STAGES:
+            count, moved_on = counts.get(state, (0, 0))
+            moved_on = None if state == State.CLOSED else moved_on
+            funnel.append(
+                FunnelRow(
+                    state=state,
+                    reached=count,
+                    moved_on=moved_on,
+                    share_of_first=_percent(count, first),
+                    conversion=_percent(moved_on, count) if moved_on is not None else None,
+                )
+            )
+    finished = stays.filter(microseconds__isnull=False, state__in=TIMED_STAGES)
+    if connection.vendor == "postgresql":
+        try:
+            sql, params = finished.values_list("state", "microseconds").query.sql_with_params()
+        except EmptyResultSet:
+            sql, params = "SELECT '' AS state, 0 AS microseconds WHERE false", ()
+        with connection.cursor() as cursor:
+            cursor.execute(OLD_STAGE_TIMES_SQL.format(stays=sql), [P90, *params])
+            sums = {
+                state: (n, timedelta(microseconds=int(total)), timedelta(microseconds=p90))
+                for state, n, total, p90 in cursor.fetchall()
+            }
+    else:
+        durations = defaultdict(list)
+        for state, microseconds in finished.values_list("state", "microseconds"):
+            durations[state].append(timedelta(microseconds=microseconds))
+        sums = {
+            state: (len(values), sum(values, timedelta()), percentile(values, P90))
+            for state, values in durations.items()
+        }
+    times = [
+        StageTimeRow(
+            state=state,
+            visits=sums[state][0],
+            average=sums[state][1] / sums[state][0],
+            p90=sums[state][2],
+        )
+        for state in TIMED_STAGES
+        if state in sums
+    ]
+    return funnel, times
+
+
+def _old_revenue(user, period):
+    from django.db.models import Count, DateField, Q, Sum
+    from django.db.models.functions import TruncMonth
+
+    from orders.reports import _money
+    from orders.selectors import order_scope_condition, order_scope_for_user
+
+    closings = OrderEvent.objects.filter(
+        order_scope_condition(order_scope_for_user(user=user), through="order__"),
+        ~Q(order__kind=OrderKind.SUPPORT),
+        to_state=State.CLOSED,
+        from_state__in=(State.DELIVERY, State.PAYMENT),
+        created_at__gte=period.start,
+        created_at__lt=period.end,
+    ).order_by()
+    by_month = [
+        (row["month"], row["order__currency"], row["orders"], _money(row["amount"]))
+        for row in closings.annotate(month=TruncMonth("created_at", output_field=DateField()))
+        .values("month", "order__currency")
+        .annotate(orders=Count("order_id"), amount=Sum("order__total"))
+        .order_by("month", "order__currency")
+    ]
+    by_manager = [
+        (row["order__manager_id"], row["order__currency"], row["orders"], _money(row["amount"]))
+        for row in closings.values("order__manager_id", "order__currency")
+        .annotate(orders=Count("order_id"), amount=Sum("order__total"))
+        .order_by("-amount", "order__manager_id", "order__currency")
+    ]
+    return by_month, by_manager
+
+
+PERIODS = (
+    MARCH,
+    ReportPeriod(date_from=date(2025, 2, 1), date_to=date(2025, 4, 30)),
+    ReportPeriod(date_from=date(2025, 3, 3), date_to=date(2025, 3, 3)),
+    ReportPeriod(date_from=date(2025, 4, 1), date_to=date(2025, 4, 30)),
+)
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_the_figures_are_those_of_the_former_queries(history, period):
+    from tests.factories import ContactFactory
+
+    contact = ContactFactory()
+    mine = _order(T0, customer=contact.customer, total=Decimal("10.00"))
+    _event(mine, T0, "create", "", State.REQUEST)
+    _event(mine, T0 + 5 * H, "request_payment", State.REQUEST, State.PAYMENT)
+    _event(mine, T0 + 6 * H, "close", State.PAYMENT, State.CLOSED)
+
+    for user in (history, contact.user, UserFactory()):
+        funnel, times = _old_stage_times_and_funnel(user, period)
+        by_month, by_manager = _old_revenue(user, period)
+
+        assert report_funnel(user=user, period=period) == funnel
+        assert report_stage_times(user=user, period=period) == times
+        new_by_month = report_revenue_by_month(user=user, period=period)
+        assert [(r.month, r.currency, r.orders, r.amount) for r in new_by_month] == by_month
+        new_by_manager = report_revenue_by_manager(user=user, period=period)
+        assert [
+            (r.manager_id, r.currency, r.orders, r.amount) for r in new_by_manager
+        ] == by_manager

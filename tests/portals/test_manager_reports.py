@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from customers.models import Customer
+from orders.closings import closings_backfill
 from orders.lifecycle import DeliveryStatus, OrderKind, State
 from orders.models import Order, OrderEvent, StageStay
 from orders.reports import ReportPeriod, percentile
@@ -574,3 +575,35 @@ def test_the_services_keep_the_stays_the_events_imply(director, sales, clock, t0
         (State.CONTRACT, True, False),
         (State.QUOTE, False, False),
     ]
+
+
+def test_the_services_keep_each_sales_first_closing_on_the_order(director, sales, clock, t0):
+    """Closing from delivery or payment writes `closed_at` once, as the migration's backfill
+    derives it from the events; a service and closing again do not move it."""
+    build_history(sales, clock, t0)
+    closed = Order.objects.filter(state=State.CLOSED).order_by("pk")
+    hour = timedelta(hours=1)
+    assert [order.closed_at for order in closed] == [t0 + 58 * hour, t0 + 59 * hour]
+    written = dict(Order.objects.values_list("pk", "closed_at"))
+    Order.objects.update(closed_at=None)
+
+    closings_backfill(order_model=Order, event_model=OrderEvent, connection=connection)
+
+    assert dict(Order.objects.values_list("pk", "closed_at")) == written
+
+
+def test_the_sales_tables_read_the_stays_and_the_closings_once_each(sales, clock, t0):
+    from portals.manager.report_tables import TABLES, fetch_tables
+
+    build_history(sales, clock, t0)
+    director = UserFactory(role=Role.DIRECTOR)
+    director.get_all_permissions()
+    period = ReportPeriod(date_from=date(2025, 3, 1), date_to=date(2025, 3, 31))
+
+    with CaptureQueriesContext(connection) as queries:
+        tables = dict(fetch_tables(TABLES, user=director, period=period))
+
+    # The figures' version, the stays (funnel and stage times), the lost orders, the
+    # closings (revenue by month and by manager).
+    assert len(queries) == 4
+    assert all(tables.values())

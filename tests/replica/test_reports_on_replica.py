@@ -33,7 +33,7 @@ def default_workflows(role_groups):
     migration.forward(apps, None)
 
 
-REPORT_TABLES = ("orders_orderevent", "conversations_feedback")
+REPORT_TABLES = ("orders_orderevent", "orders_stagestay", "conversations_feedback")
 
 
 def _reading(queries, tables=REPORT_TABLES) -> list[str]:
