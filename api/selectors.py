@@ -1,5 +1,6 @@
 from django.db.models import QuerySet
 
+from accounts.permission_cache import with_permission_names
 from api.keys import key_matches, key_prefix
 from api.models import ApiClient, WebhookSubscription
 from orders.feed import feed_catch_up, feed_events_after
@@ -8,15 +9,16 @@ from orders.tasks import feed_assign_nudge
 
 
 def api_client_for_key(key: str) -> ApiClient | None:
-    """The active client this key belongs to, with its user; None for any other key."""
+    """The active client this key belongs to, with its user; None for any other key.
+    The client carries `permission_names`, its user's permissions read in the same query
+    (`accounts.permission_cache.permissions_from_names`)."""
     prefix = key_prefix(key)
     if prefix is None:
         return None
-    client = (
-        ApiClient.objects.select_related("user")
-        .filter(key_prefix=prefix, revoked_at__isnull=True)
-        .first()
+    clients = ApiClient.objects.select_related("user").filter(
+        key_prefix=prefix, revoked_at__isnull=True
     )
+    client = with_permission_names(clients, user_field="user_id").first()
     if client is None or not key_matches(key, client.key_hash):
         return None
     return client

@@ -19,6 +19,7 @@ from api.inputs import (
     overflow_threshold,
 )
 from api.models import WebhookSubscription
+from api.output import FastOutputMixin
 from api.webhook_topics import ORDER_ALL_TOPICS, SIGNING_DESCRIPTION, order_topics
 from billing.documents.generate import documents_available
 from catalog.models import Attribute, Category, Item
@@ -145,19 +146,19 @@ class ItemUpsertSerializer(ItemSerializer):
 # Orders, as read
 
 
-class CustomerBriefSerializer(ApiModelSerializer):
+class CustomerBriefSerializer(FastOutputMixin, ApiModelSerializer):
     class Meta:
         model = Customer
         fields = ["id", "external_id", "name", "kind"]
 
 
-class ItemBriefSerializer(ApiModelSerializer):
+class ItemBriefSerializer(FastOutputMixin, ApiModelSerializer):
     class Meta:
         model = Item
         fields = ["id", "external_id", "sku"]
 
 
-class OrderLineSerializer(ApiModelSerializer):
+class OrderLineSerializer(FastOutputMixin, ApiModelSerializer):
     item = ItemBriefSerializer(
         allow_null=True, help_text=_("Null for a position outside the catalog.")
     )
@@ -183,7 +184,7 @@ class OrderLineSerializer(ApiModelSerializer):
         ]
 
 
-class OrderEventSerializer(ApiModelSerializer):
+class OrderEventSerializer(FastOutputMixin, ApiModelSerializer):
     actor = serializers.SerializerMethodField(help_text=_("Who acted; null for the system."))
 
     class Meta:
@@ -195,13 +196,13 @@ class OrderEventSerializer(ApiModelSerializer):
         return str(event.actor) if event.actor_id else None
 
 
-class PaymentSerializer(ApiModelSerializer):
+class PaymentSerializer(FastOutputMixin, ApiModelSerializer):
     class Meta:
         model = Payment
         fields = ["id", "amount", "method", "reference", "paid_at", "created_at"]
 
 
-class DeliverySerializer(serializers.Serializer):
+class DeliverySerializer(FastOutputMixin, serializers.Serializer):
     method = serializers.ChoiceField(
         source="delivery_method", choices=Order.DeliveryMethod.choices, allow_blank=True
     )
@@ -226,7 +227,7 @@ class DocumentLinkSerializer(serializers.Serializer):
     url = serializers.URLField()
 
 
-class OrderSummarySerializer(ApiModelSerializer):
+class OrderSummarySerializer(FastOutputMixin, ApiModelSerializer):
     customer = CustomerBriefSerializer()
     state = serializers.ChoiceField(choices=State.choices)
 
@@ -248,6 +249,14 @@ class OrderSummarySerializer(ApiModelSerializer):
         ]
 
 
+# What a page of summaries reads: its columns and its customer's, no other relation (the
+# contact's and customer's phones would be parsed for every row).
+ORDER_SUMMARY_COLUMNS = (
+    *(name for name in OrderSummarySerializer.Meta.fields if name != "customer"),
+    *(f"customer__{name}" for name in CustomerBriefSerializer.Meta.fields),
+)
+
+
 class QuoteLineSerializer(ApiSerializer):
     """A line as the quote version froze it."""
 
@@ -261,7 +270,7 @@ class QuoteLineSerializer(ApiSerializer):
     total = serializers.DecimalField(source="line_total", **column_digits(OrderLine, "line_total"))
 
 
-class QuoteSerializer(ApiModelSerializer):
+class QuoteSerializer(FastOutputMixin, ApiModelSerializer):
     lines = QuoteLineSerializer(many=True)
 
     class Meta:
@@ -278,7 +287,7 @@ class QuoteSerializer(ApiModelSerializer):
         ]
 
 
-class InvoiceSerializer(serializers.Serializer):
+class InvoiceSerializer(FastOutputMixin, serializers.Serializer):
     """An invoice as the order's money summary names it (`orders.money_summary`)."""
 
     id = serializers.IntegerField(source="invoice.pk")

@@ -370,7 +370,8 @@ class OrderViewSet(ApiViewMixin, viewsets.GenericViewSet):
         responses=responses({200: api.OrderSummarySerializer(many=True)}),
     )
     def list(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        orders = self.get_queryset().select_related(None).select_related("customer")
+        page = self.paginate_queryset(self.filter_queryset(orders.only(*api.ORDER_SUMMARY_COLUMNS)))
         return self.get_paginated_response(api.OrderSummarySerializer(page, many=True).data)
 
     @extend_schema(

@@ -249,6 +249,9 @@ CACHES = {
         "CACHE_URL", default="locmemcache://" if DEBUG else f"dbcache://{CACHE_TABLE}"
     )
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    # The same table, written with one statement per set (see core/cache.py).
+    CACHES["default"]["BACKEND"] = "core.cache.UpsertDatabaseCache"
 
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)

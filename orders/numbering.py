@@ -3,7 +3,8 @@
 import re
 
 from django.db import IntegrityError, ProgrammingError, connection, transaction
-from django.db.models import F
+from django.db.models import CharField, F
+from django.db.models.expressions import RawSQL
 
 from orders.models import Order, OrderNumberSequence
 
@@ -43,7 +44,23 @@ def _highest_number_taken(year: int) -> int:
     return highest
 
 
-def _next_from_sequence(year: int) -> int:
+def order_number_for_insert(*, year: int) -> str | RawSQL:
+    """`order_number_next` as the order's INSERT sets it. On PostgreSQL an expression
+    the INSERT evaluates, sparing a statement of its own: `Order.number` is a column the
+    INSERT returns, so the saved order holds the number. Call inside the transaction."""
+    if connection.vendor != "postgresql":
+        return order_number_next(year=year)
+    name = _sequence_ready(year)
+    return RawSQL(
+        "(SELECT %s::text || '-' || CASE WHEN value < 1000000 THEN lpad(value::text, 6, '0')"
+        " ELSE value::text END FROM nextval(%s) AS value)",
+        [str(year), name],
+        output_field=CharField(),
+    )
+
+
+def _sequence_ready(year: int) -> str:
+    """The year's sequence, made on its first use."""
     name = _sequence_name(year)
     if name not in _READY_SEQUENCES:
         try:
@@ -55,6 +72,11 @@ def _next_from_sequence(year: int) -> int:
             pass  # another transaction created it at the same moment
         # Remembered only once committed: a rolled-back order takes its DDL with it.
         transaction.on_commit(lambda: _READY_SEQUENCES.add(name))
+    return name
+
+
+def _next_from_sequence(year: int) -> int:
+    name = _sequence_ready(year)
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(%s)", [name])
         return cursor.fetchone()[0]

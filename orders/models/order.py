@@ -12,6 +12,18 @@ from core.money import percent_of
 from orders.lifecycle import DeliveryStatus, OrderKind, OrderLifecycle, PaymentTerms
 
 
+class InsertReturnedCharField(models.CharField):
+    """A CharField its INSERT returns, so the value may be an expression the database
+    computes (`orders.numbering.order_number_for_insert`) and the saved object holds it."""
+
+    db_returning = True
+
+    def deconstruct(self):
+        # The column is a plain CharField's: migrations see no difference.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs
+
+
 class OrderNumberSequence(models.Model):
     """The last order number given out in a year; its row lock serialises numbering."""
 
@@ -58,7 +70,7 @@ class Order(OrderLifecycle):
         HIGH = "high", _("High")
         URGENT = "urgent", _("Urgent")
 
-    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    number = InsertReturnedCharField(_("number"), max_length=20, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=16, choices=OrderKind.choices)
     customer = models.ForeignKey(
         "customers.Customer",

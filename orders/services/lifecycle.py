@@ -24,7 +24,7 @@ from orders.errors import (
 )
 from orders.lifecycle import DeliveryStatus, OrderKind, PaymentTerms, State, initial_state_for
 from orders.models import BusinessCalendar, Carrier, Order, RecurringOrder
-from orders.numbering import order_number_next
+from orders.numbering import order_number_for_insert
 from orders.repeat_pricing import PRICES_AS_OF
 from orders.services.core import (
     _bump,
@@ -135,7 +135,7 @@ def order_create(
             order = Order(
                 state=initial_state_for(kind),
                 state_changed_at=now,
-                number=order_number_next(year=timezone.localdate().year),
+                number=order_number_for_insert(year=timezone.localdate().year),
                 kind=kind,
                 customer=customer,
                 contact=contact,

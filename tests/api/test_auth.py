@@ -201,9 +201,49 @@ def test_throttling_per_key_answers_429_with_retry_after(manager_api, monkeypatc
     assert 0 < int(response["Retry-After"]) <= 60
 
 
+def test_the_throttle_counts_per_minute_and_keeps_a_constant_size_record(manager_api, monkeypatch):
+    import time_machine
+    from django.core.cache import cache
+
+    from api.throttling import ApiKeyRateThrottle
+
+    monkeypatch.setattr(ApiKeyRateThrottle, "THROTTLE_RATES", {"api_key": "2/minute"})
+    minute = timezone.now().replace(second=10, microsecond=0) + timedelta(minutes=1)
+
+    with time_machine.travel(minute, tick=False):
+        assert manager_api.get("/api/v1/orders/").status_code == 200
+        assert manager_api.get("/api/v1/orders/").status_code == 200
+        refused = manager_api.get("/api/v1/orders/")
+        record = cache.get(f"throttle_api_key_{manager_api.api_client.key_prefix}")
+    with time_machine.travel(minute + timedelta(seconds=50), tick=False):
+        next_minute = manager_api.get("/api/v1/orders/")
+
+    assert_problem(refused, 429)
+    assert refused["Retry-After"] == "50"
+    assert record[1] == 2
+    assert next_minute.status_code == 200
+
+
 def test_keys_expire_nothing_by_time_but_revocation(manager_api):
     ApiClient.objects.filter(pk=manager_api.api_client.pk).update(
         created_at=timezone.now() - timedelta(days=400)
     )
 
     assert manager_api.get("/api/v1/orders/").status_code == 200
+
+
+def test_a_key_is_read_with_its_users_permissions_direct_and_through_groups(make_key):
+    from django.contrib.auth.models import Permission
+
+    from accounts.permission_cache import all_permissions
+    from api.selectors import api_client_for_key
+
+    client, key = make_key(roles=[Role.MANAGER])
+    client.user.user_permissions.add(Permission.objects.get(codename="view_all_orders"))
+
+    found = api_client_for_key(key)
+
+    names = set(found.permission_names.split(","))
+    assert names == all_permissions(client.user)
+    assert "orders.view_all_orders" in names
+    assert "orders.process_order" in names  # through the manager group
