@@ -163,7 +163,12 @@ def workflow_uses_delivery(order) -> bool:
 @condition(_("The client has not accepted a quote yet."))
 def quote_accepted_if_used(order) -> bool:
     needs_quote = order.state == State.QUOTE or workflow_uses_quote(order)
-    return not needs_quote or order.quotes.filter(status="accepted").exists()
+    if not needs_quote:
+        return True
+    if "quotes" in getattr(order, "_prefetched_objects_cache", {}):
+        # An order page read them; the services ask the locked row's own query.
+        return any(quote.status == "accepted" for quote in order.quotes.all())
+    return order.quotes.filter(status="accepted").exists()
 
 
 @condition(_("The contract is not signed yet."))

@@ -16,6 +16,7 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.http import Http404
 from django.utils import timezone
@@ -30,7 +31,7 @@ from customers.selectors import (
     search_phrase,
 )
 from orders.lifecycle import FINAL_STATES, DeliveryStatus, OrderKind, State
-from orders.models import Invoice, Order, OrderEvent, OrderLine, Quote
+from orders.models import Invoice, Order, OrderEvent, OrderLine, Payment, Quote, Refund
 from orders.numbering import order_numbers_for_query
 
 VIEW_ALL_ORDERS = "orders.view_all_orders"
@@ -87,27 +88,61 @@ def order_list_for_user(*, user) -> QuerySet[Order]:
     return _base().filter(order_scope_condition(scope))
 
 
-def order_get_for_user(*, user, order_id) -> Order:
-    """One order with its lines, events and quotes; 404 when it is not the user's to see."""
+def _order_relations() -> dict[str, Prefetch | str]:
+    """What an order page reads of one order, each in its order. The models' default
+    orderings start with the order's own columns, a join that sorts nothing for one order."""
+    return {
+        "lines": Prefetch(
+            "lines", queryset=OrderLine.objects.select_related("item").order_by("position")
+        ),
+        "events": Prefetch(
+            "events", queryset=OrderEvent.objects.select_related("actor").order_by("id")
+        ),
+        "quotes": Prefetch("quotes", queryset=Quote.objects.order_by("-version")),
+        "payments": Prefetch("payments", queryset=Payment.objects.order_by("paid_at", "id")),
+        "refunds": Prefetch("refunds", queryset=Refund.objects.order_by("created_at", "id")),
+        "invoices": Prefetch("invoices", queryset=Invoice.objects.order_by("created_at", "id")),
+        "documents": "documents",  # billing's model, sorted as billing says
+    }
+
+
+def order_get_for_user(*, user, order_id, only_if_any: tuple[str, ...] = ()) -> Order:
+    """One order with its lines, events, quotes and money; 404 when it is not the user's to see.
+
+    Relations named in `only_if_any`, ones most orders have none of (refunds, documents, a
+    page's tasks), cost an EXISTS in the order's own query instead of a query each: the order
+    gets `has_<name>`, and one of the relations above is read only when there is some."""
+    relation = Order._meta.get_field
+    relations = _order_relations()
     queryset = (
         order_list_for_user(user=user)
         .select_related("related_order")
+        .annotate(
+            **{
+                f"has_{name}": Exists(
+                    relation(name).related_model.objects.filter(
+                        **{relation(name).field.name: OuterRef("pk")}
+                    )
+                )
+                for name in only_if_any
+            }
+        )
         .prefetch_related(
-            Prefetch(
-                "lines", queryset=OrderLine.objects.select_related("item").order_by("position")
-            ),
-            Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("id")),
-            "quotes",
-            "payments",
-            "refunds",
-            "invoices",
-            "documents",
+            *(lookup for name, lookup in relations.items() if name not in only_if_any)
         )
     )
     try:
-        return queryset.get(pk=order_id)
+        order = queryset.get(pk=order_id)
     except (Order.DoesNotExist, ValueError, TypeError) as error:
         raise Http404("No such order") from error
+    for name in only_if_any:
+        if name not in relations:
+            continue  # the caller's to read
+        if getattr(order, f"has_{name}"):
+            prefetch_related_objects([order], relations[name])
+        else:
+            relation_loaded(order, name, [])
+    return order
 
 
 def order_get_created_for_user(*, user, order: Order) -> Order:

@@ -33,8 +33,11 @@ class OrderMoney:
     bonus_payable: Decimal = ZERO
 
 
-def order_money(order: Order, user) -> OrderMoney:
-    """Reads the order's prefetched payments, refunds and invoices: a fixed number of queries."""
+def order_money(order: Order, user, *, balances: bool = True) -> OrderMoney:
+    """Reads the order's prefetched payments, refunds and invoices: a fixed number of queries.
+
+    `balances=False`: without what the customer's balance and bonus could pay (the client
+    pays with them; the manager's page does not show them), a query each saved."""
     payments = list(order.payments.all())
     refunded = {payment.pk: ZERO for payment in payments}
     for refund in order.refunds.all():
@@ -54,6 +57,8 @@ def order_money(order: Order, user) -> OrderMoney:
         providers=providers_available(order, open_invoices=figures.open_invoices, due_now=due_now),
     )
     workflow = order.workflow
+    if not balances:
+        return summary
     if due_now > 0 and (workflow is None or workflow.allow_balance_payment):
         summary.balance = customer_balance(
             customer=order.customer, account=LedgerEntry.Account.MONEY

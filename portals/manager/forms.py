@@ -56,6 +56,10 @@ class DeliveryForm(forms.Form):
         widget=DatePicker(),
     )
 
+    def unbound_html_key(self):
+        """Shown filled with the order's delivery as it is: those values make its HTML."""
+        return tuple(self.initial.get(name) for name in self.fields)
+
 
 class ReportPeriodForm(forms.Form):
     """The reports' period: orders created between the dates, both included.

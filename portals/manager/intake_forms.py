@@ -7,7 +7,7 @@ from catalog.models import Item
 from customers.models import Contact, Customer
 from orders.lifecycle import OrderKind, PaymentTerms
 from orders.models import Order
-from portals.widgets import DatePicker
+from portals.widgets import DatePicker, Select
 
 # The channels a manager enters an order from; the portal and the API enter their own.
 INTAKE_CHANNELS = (Order.Channel.PHONE, Order.Channel.EMAIL, Order.Channel.VISIT)
@@ -145,6 +145,22 @@ CatalogLineFormSet = forms.formset_factory(CatalogLineForm, extra=3, max_num=50,
 FreeLineFormSet = forms.formset_factory(FreeLineForm, extra=2, max_num=50, validate_max=True)
 
 
+class _OrderNumbers(forms.models.ModelChoiceIterator):
+    """The options as (id, number) pairs in one query: a big customer has thousands of
+    orders, and an `Order` made for each option cost more than the rest of the page."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", "number")
+
+
+class OrderNumberChoiceField(forms.ModelChoiceField):
+    """Orders to choose from, each shown by its number (as `str(order)` reads)."""
+
+    iterator = _OrderNumbers
+
+
 class OrderDetailsForm(forms.Form):
     """The order's own data, edited on the order page."""
 
@@ -159,8 +175,8 @@ class OrderDetailsForm(forms.Form):
     )
     service_date = forms.DateField(label=_("Service date"), required=False, widget=DatePicker())
     service_place = forms.CharField(label=_("Service place"), max_length=255, required=False)
-    related_order = forms.ModelChoiceField(
-        label=_("Related order"), queryset=Order.objects.none(), required=False
+    related_order = OrderNumberChoiceField(
+        label=_("Related order"), queryset=Order.objects.none(), required=False, widget=Select
     )
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})

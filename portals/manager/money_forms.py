@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.lifecycle import State, is_before_payment_stage
 from orders.models import Invoice, Payment
+from portals.form_html import SameHtmlUnbound
 from portals.widgets import DatePicker
 
 
@@ -18,7 +19,7 @@ class _SmallForm(forms.Form):
             field.widget.attrs["class"] = f"{css} form-control-sm"
 
 
-class InvoiceForm(_SmallForm):
+class InvoiceForm(SameHtmlUnbound, _SmallForm):
     prefix = "invoice"
 
     kind = forms.ChoiceField(label=_("Invoice for"), choices=Invoice.Kind.choices)
@@ -78,8 +79,16 @@ class PaymentForm(_SmallForm):
                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
             )
 
+    def unbound_html_key(self):
+        """The empty form differs by the invoices it offers and the advance's note."""
+        choices = self.fields["invoice"].choices
+        if not isinstance(choices, list):
+            return None  # not read from the order yet: a query would tell
+        advance = self.fields.get("advance")
+        return tuple(choices), str(advance.help_text) if advance else None
 
-class RefundForm(_SmallForm):
+
+class RefundForm(SameHtmlUnbound, _SmallForm):
     prefix = "refund"
 
     payment = forms.IntegerField(widget=forms.HiddenInput)

@@ -7,6 +7,7 @@ page sits below them all and imports no handler.
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from orders.lifecycle import State
 from orders.models import Quote
@@ -48,18 +49,14 @@ def order_page_response(request, order, **forms):
                     "expected_date": order.expected_delivery_date,
                 }
             ),
-            "details_form": order_details_form(order, forms.pop("details_form", None)),
-            "ship_form": forms.pop("ship_form", None)
-            or ShipForm(
-                initial={
-                    "state": order.state,
-                    "carrier": order.shipping_carrier_id,
-                    "tracking_number": order.tracking_number,
-                    "expected_date": order.expected_delivery_date,
-                }
-            ),
+            # Made when the page shows them: most orders are in no stage that edits details,
+            # ships or signs, and each form costs its fields (and the details its query).
+            "details_form": forms.pop("details_form", None)
+            or SimpleLazyObject(lambda: order_details_form(order)),
+            "ship_form": forms.pop("ship_form", None) or SimpleLazyObject(lambda: ship_form(order)),
             "quote_form": quote_builder_form(order, quotes, forms.pop("quote_form", None)),
-            "contract_form": forms.pop("contract_form", None) or ContractSignedForm(),
+            "contract_form": forms.pop("contract_form", None)
+            or SimpleLazyObject(ContractSignedForm),
             **order_tasks_context(order, request.user, forms.pop("task_form", None)),
             **order_money_forms(request, order, **forms),
         },
@@ -74,9 +71,9 @@ def revisable_quote(order, quotes):
     return current
 
 
-def order_details_form(order, bound=None):
+def order_details_form(order):
     """The "edit details" form, filled with what the order has now."""
-    return bound or OrderDetailsForm(
+    return OrderDetailsForm(
         order=order,
         prefix="details",
         initial={
@@ -91,6 +88,17 @@ def order_details_form(order, bound=None):
     )
 
 
+def ship_form(order):
+    return ShipForm(
+        initial={
+            "state": order.state,
+            "carrier": order.shipping_carrier_id,
+            "tracking_number": order.tracking_number,
+            "expected_date": order.expected_delivery_date,
+        }
+    )
+
+
 def quote_builder_form(order, quotes, bound=None):
     draft = next((quote for quote in quotes if quote.status == Quote.Status.DRAFT), None)
     if draft is None:
@@ -102,7 +110,7 @@ def order_money_forms(request, order, **bound) -> dict:
     """The page's money section: the summary and the three forms (bound ones as given)."""
     may_change = request.user.has_perm("orders.process_order")
     return {
-        "money": order_money(order, request.user),
+        "money": order_money(order, request.user, balances=False),
         "may_handle_money": may_change,
         "invoice_form": bound.get("invoice_form") or InvoiceForm(),
         "payment_form": bound.get("payment_form") or PaymentForm(order=order),
@@ -113,8 +121,10 @@ def order_money_forms(request, order, **bound) -> dict:
 def order_tasks_context(order, user, bound_form=None) -> dict:
     """The order page's task panel: the order's tasks the user may see (one query) and,
     for those who create tasks, the quick form."""
+    # `has_tasks`: the order's query said whether it has any task at all.
+    tasks = tasks_for_order(order=order, user=user) if getattr(order, "has_tasks", True) else []
     return {
-        "order_tasks": tasks_with_actions(list(tasks_for_order(order=order, user=user)), user),
+        "order_tasks": tasks_with_actions(list(tasks), user),
         "tasks_now": timezone.now(),
         "order_task_form": (bound_form or OrderTaskForm()) if user.has_perm(CREATE_TASK) else None,
     }

@@ -31,6 +31,8 @@ from portals.manager.ticket_page import ticket_page_response
 PAGE_SIZE = 50
 # Filters the manager home's links set; the desk's search form keeps them.
 HOME_FILTERS = ("manager", "overdue", "unassigned", "quote_waiting", "invoice_overdue", "open")
+# What most orders have none of: the page reads them only for an order that has some.
+ORDER_PAGE_RARE = ("refunds", "documents", "tasks")
 staff_only = permission_required(
     (MANAGER_PORTAL_PERMISSION, "orders.view_all_orders"), raise_exception=True
 )
@@ -114,7 +116,7 @@ def order_desk_new_requests(request):
 @login_required
 @staff_only
 def order_page(request, pk):
-    order = order_get_for_user(user=request.user, order_id=pk)
+    order = order_get_for_user(user=request.user, order_id=pk, only_if_any=ORDER_PAGE_RARE)
     if order.kind == OrderKind.SUPPORT:
         return ticket_page_response(request, order)
     return order_page_response(request, order)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portals.form_html import SameHtmlUnbound
 from tasks.models import TASK_ROLE_CHOICES
 from tasks.selectors import task_assignable_users
 
@@ -67,7 +68,7 @@ class TaskForm(_StyledForm):
         return cleaned
 
 
-class OrderTaskForm(_StyledForm):
+class OrderTaskForm(SameHtmlUnbound, _StyledForm):
     """The order page's quick task: for its author, about this order."""
 
     prefix = "task"

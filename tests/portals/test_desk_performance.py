@@ -128,9 +128,10 @@ def test_order_page_statements_do_not_grow_with_lines_events_invoices_payments(
     url = reverse("portals_manager:order_page", args=[order.pk])
     _grow(order, 1)
     manager_client.get(url)
-    # Session, user, permissions, the order and its eight prefetches, and what the payment
-    # stage's panels read: the quote condition, tasks, the balance, the customer's orders.
-    with django_assert_max_num_queries(15) as few:
+    # Session, user, permissions; the order (with whether it has refunds, documents or
+    # tasks), its lines, events, quotes, payments, invoices and, as it has some, refunds;
+    # the details form's options, the customer's other orders.
+    with django_assert_max_num_queries(11) as few:
         manager_client.get(url)
     _grow(order, 4)
     with django_assert_max_num_queries(len(few.captured_queries)):

@@ -83,9 +83,10 @@ def test_order_page_shows_only_allowed_transitions_with_bounded_queries(
     for version in (1, 2):
         QuoteFactory(order=order, version=version, status="superseded")
 
-    # The money card adds the prefetched refunds, invoices and documents; the tasks panel
-    # one query for the order's tasks; the details form one for the customer's other orders.
-    with django_assert_max_num_queries(18):
+    # Session, user, permissions; the order (with whether it has refunds, documents or
+    # tasks: it has none, so none of them is read), its lines, events, quotes, payments and
+    # invoices; the details form one for the customer's other orders.
+    with django_assert_max_num_queries(10):
         response = manager_client.get(reverse("portals_manager:order_page", args=[order.pk]))
 
     names = [option.name for option in response.context["transitions"]]
