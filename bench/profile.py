@@ -4,6 +4,7 @@
     .venv/bin/python bench/profile.py order_page --scale 10k --requests 50
     .venv/bin/python bench/profile.py desk --profile       # plus cProfile's 30 heaviest calls
     .venv/bin/python bench/profile.py desk --sql           # plus each statement and its time
+    .venv/bin/python bench/profile.py reports --uncached   # the cache emptied before each request
 
 The same settings as `bench/run.py` gives gunicorn (DEBUG=0, production storage and caches)
 and the same logins, order and API key, through Django's test client. CPU time is the
@@ -40,6 +41,9 @@ def main(argv=None):
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--profile", action="store_true", help="print cProfile's heaviest calls")
     parser.add_argument("--sql", action="store_true", help="print each statement and its time")
+    parser.add_argument(
+        "--uncached", action="store_true", help="empty the cache before each request (reports)"
+    )
     arguments = parser.parse_args(argv)
     if not (run.STATIC_ROOT / "staticfiles.json").exists():
         run._collectstatic()  # DEBUG=0 pages need the manifest
@@ -52,6 +56,7 @@ def main(argv=None):
 
     django.setup()
     from django.contrib.auth.models import Group
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -74,6 +79,10 @@ def main(argv=None):
         if target.login in usernames:
             client.force_login(User.objects.get(username=usernames[target.login]))
 
+        def before_each():
+            if arguments.uncached:
+                cache.clear()
+
         def once():
             response = run._client_request(client, target, order_id, key)
             if response.status_code != target.status:
@@ -84,6 +93,7 @@ def main(argv=None):
             once()
         cpu, wall, sql = [], [], []
         for _ in range(arguments.requests):
+            before_each()
             with CaptureQueriesContext(connection) as captured:
                 started_cpu, started = time.process_time(), time.perf_counter()
                 once()
@@ -103,6 +113,7 @@ def main(argv=None):
             profiler = cProfile.Profile()
             profiler.enable()
             for _ in range(arguments.requests):
+                before_each()
                 once()
             profiler.disable()
             for order in ("tottime", "cumulative"):
