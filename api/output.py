@@ -22,7 +22,7 @@ _ATTRIBUTE, _METHOD, _FIELD = 0, 1, 2
 
 
 def _plan(serializer_class) -> tuple:
-    """(field name, how, attribute path or method name, field) for each readable field,
+    """(field name, how, attribute path or method, field) for each readable field,
     from one instance of the class kept for the process. Its fields keep no per-request
     state: method fields are called on the serializer being rendered, not on the kept one."""
     plan = _PLANS.get(serializer_class)
@@ -31,7 +31,10 @@ def _plan(serializer_class) -> tuple:
         steps = []
         for field in prototype._readable_fields:
             if isinstance(field, SerializerMethodField):
-                steps.append((field.field_name, _METHOD, field.method_name, field))
+                # The serializer class's own `get_<field>` function, found once: it is
+                # called with the serializer being rendered (its context), not the kept one.
+                method = getattr(serializer_class, field.method_name)
+                steps.append((field.field_name, _METHOD, method, field))
             elif type(field).get_attribute is Field.get_attribute and field.source != "*":
                 steps.append((field.field_name, _ATTRIBUTE, tuple(field.source_attrs), field))
             else:
@@ -65,7 +68,7 @@ class FastOutputMixin:
         output = {}
         for name, how, where, field in _plan(type(self)):
             if how == _METHOD:
-                output[name] = getattr(self, where)(instance)
+                output[name] = where(self, instance)
                 continue
             try:
                 if how == _ATTRIBUTE:

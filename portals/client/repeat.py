@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -64,7 +65,7 @@ def order_schedule(request, pk):
             _("The order will be repeated %(period)s; the next one on %(date)s.")
             % {
                 "period": schedule.get_period_display().lower(),
-                "date": schedule.next_run_at.date().strftime("%d.%m.%Y"),
+                "date": timezone.localtime(schedule.next_run_at).strftime("%d.%m.%Y"),
             },
         )
     return redirect("portals_client:order_page", pk=pk)

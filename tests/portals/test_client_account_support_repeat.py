@@ -1,10 +1,12 @@
 """The client's account page, support requests, and repeating orders."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from catalog.models import Item, SpecialOffer
 from customers.models import Customer, LedgerEntry
@@ -187,3 +189,17 @@ def test_the_support_list_costs_the_same_for_many_requests(
         page = client.get("/client/support/").content.decode()
 
     assert page.count('href="/client/orders/') >= min(count, 20)
+
+
+def test_the_next_repeat_is_dated_as_the_client_reads_dates_late_in_the_evening(client, past_order):
+    """At 22:30 UTC it is already tomorrow in Moscow: the message names Moscow's date (it
+    named the UTC date, a day early, from 21:00 to midnight UTC)."""
+    late = datetime(2026, 12, 6, 22, 30, tzinfo=UTC)
+    with time_machine.travel(late, tick=False):
+        response = client.post(
+            f"/client/orders/{past_order.pk}/schedule/", {"period": "monthly"}, follow=True
+        )
+
+    schedule = RecurringOrder.objects.get(source_order=past_order)
+    assert timezone.localtime(schedule.next_run_at).date() == date(2027, 1, 7)
+    assert "the next one on 07.01.2027." in response.content.decode()

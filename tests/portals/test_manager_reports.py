@@ -510,7 +510,7 @@ def test_older_figures_serve_while_no_order_changed_and_not_after(director, sale
     ]
     # The session, the user, their permissions (one query) and the figures' version: no
     # report query.
-    assert len(queries) == 4
+    assert len(queries) == 4, [q["sql"][:300] for q in queries.captured_queries]
     assert changed[1:] == [
         ["причина 0", "2", "40.0"],
         ["причина 1", "2", "40.0"],
@@ -605,5 +605,5 @@ def test_the_sales_tables_read_the_stays_and_the_closings_once_each(sales, clock
 
     # The figures' version, the stays (funnel and stage times), the lost orders, the
     # closings (revenue by month and by manager).
-    assert len(queries) == 4
+    assert len(queries) == 4, [q["sql"][:300] for q in queries.captured_queries]
     assert all(tables.values())
