@@ -477,30 +477,37 @@ def test_a_reload_reads_the_sales_figures_from_the_cache(
 def test_a_reload_within_a_minute_shows_the_cached_figures_even_after_a_change(director, sales):
     _build_orders(sales, 5)
     url = reverse("portals_manager:reports")
-    director.get(url)
+    # A named period: near midnight the default one would change with the moved clock.
+    today = timezone.localdate()
+    period = {"date_from": today - timedelta(days=30), "date_to": today + timedelta(days=1)}
+    director.get(url, period)
 
     sales.move(sales.place(), "cancel", reason="причина 0")
 
     with time_machine.travel(timezone.now() + timedelta(seconds=50)):
-        assert _funnel_requests(director.get(url)) == "5"
+        assert _funnel_requests(director.get(url, period)) == "5"
     with time_machine.travel(timezone.now() + timedelta(seconds=70)):
-        assert _funnel_requests(director.get(url)) == "6"
+        assert _funnel_requests(director.get(url, period)) == "6"
 
 
 def test_older_figures_serve_while_no_order_changed_and_not_after(director, sales):
     _build_orders(sales, 5)
     export = reverse("portals_manager:report_export", args=["lost"])
-    first = csv_rows(director.get(export))
+    # A period named, not the default one ending today: the clock moved five minutes past
+    # Moscow's midnight would start another period, another cache entry.
+    today = timezone.localdate()
+    period = {"date_from": today - timedelta(days=30), "date_to": today + timedelta(days=1)}
+    first = csv_rows(director.get(export, period))
 
     later = timezone.now() + timedelta(minutes=5)
     with time_machine.travel(later):
         with CaptureQueriesContext(connection) as queries:
-            unchanged = csv_rows(director.get(export))
+            unchanged = csv_rows(director.get(export, period))
         sales.move(sales.place(), "cancel", reason="причина 0")
-        changed = csv_rows(director.get(export))
+        changed = csv_rows(director.get(export, period))
     expiry = time_machine.travel(later + timedelta(seconds=CACHE_SECONDS + 1))
     with expiry, CaptureQueriesContext(connection) as expired_queries:
-        expired = csv_rows(director.get(export))
+        expired = csv_rows(director.get(export, period))
 
     assert unchanged == first
     assert first[1:] == [
