@@ -115,7 +115,7 @@ def test_the_logins_see_what_the_pages_show(seeded):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_fast_builds_every_dropped_index_again_on_a_second_connection():
+def test_fast_builds_every_dropped_index_again_on_a_second_connection(role_groups):
     """The bench databases' way: tables committed as they load, their indexes dropped for it
     and built on another connection meanwhile. Every index is back, and still valid."""
     listed = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)"
