@@ -144,3 +144,23 @@ class WebhookSubscription(models.Model):
         """Whether this subscription wants `topic`; "order.*" stands for every order topic."""
         family = topic.split(".", 1)[0]
         return topic in self.events or f"{family}.*" in self.events
+
+
+class ThrottleWindow(models.Model):
+    """How many requests one API key made in the current throttle window.
+
+    One row per key and scope, counted by one upsert that returns the count
+    (`api.throttling`): exact under concurrent requests, which a cache's read-then-write is
+    not, and one statement where the database cache took two.
+    """
+
+    key = models.CharField(_("key"), max_length=100, primary_key=True)
+    window_start = models.BigIntegerField(_("window start (Unix time)"))
+    count = models.PositiveIntegerField(_("requests"))
+
+    class Meta:
+        verbose_name = _("throttle window")
+        verbose_name_plural = _("throttle windows")
+
+    def __str__(self):
+        return self.key

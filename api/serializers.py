@@ -23,6 +23,7 @@ from api.output import FastOutputMixin
 from api.webhook_topics import ORDER_ALL_TOPICS, SIGNING_DESCRIPTION, order_topics
 from billing.documents.generate import documents_available
 from catalog.models import Attribute, Category, Item
+from catalog.order_forms import items_for_ordering
 from core.money import line_amount
 from customers.models import Customer
 from orders.actions import OrderAction
@@ -554,7 +555,7 @@ def lines_resolved(lines: list[dict]) -> list[dict]:
     external_ids = [
         reference["external_id"] for reference in references if "external_id" in reference
     ]
-    found = Item.objects.select_related("category")
+    found = items_for_ordering()
     by_id = {item.pk: item for item in found.filter(pk__in=ids)} if ids else {}
     by_external_id = (
         {item.external_id: item for item in found.filter(external_id__in=external_ids)}

@@ -1,7 +1,7 @@
 """Production's default cache, a database table, with `set` as one statement.
 
 Django's `DatabaseCache.set` counts the table's rows, then in a transaction reads the key
-and updates or inserts it: six statements, sent by every API request for its throttle.
+and updates or inserts it: six statements, sent by every rate-limited request.
 Here a set is one upsert (PostgreSQL and SQLite both have `ON CONFLICT`), and the count
 that decides culling runs at most once per `CULL_CHECK_SECONDS` per process: the table may
 pass `MAX_ENTRIES` for that long, which a cache of rate counters can afford.

@@ -1,4 +1,4 @@
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from copy import copy
 
 from django.core.exceptions import ValidationError
@@ -12,6 +12,12 @@ from orders.lifecycle import State
 from orders.models import BusinessCalendar, Workflow
 from orders.workflow_check import workflow_problems
 
+# What other apps need to know of the workflow an order is being made with, read in
+# `workflow_for`'s one query: attribute name -> a function giving an expression over
+# Workflow. The tasks app adds whether the workflow has an active stage-task rule, so an
+# order made with a workflow that has none does not ask for them (see `tasks.apps`).
+WORKFLOW_FOR_ANNOTATIONS: dict[str, Callable] = {}
+
 
 def workflow_for(*, kind: str, customer, items: Iterable) -> Workflow | None:
     """The most specific active workflow for an order: category beats customer kind beats none."""
@@ -24,7 +30,10 @@ def workflow_for(*, kind: str, customer, items: Iterable) -> Workflow | None:
     )
     candidates = (
         Workflow.objects.filter(kind=kind, is_active=True, customer_kind__in=["", customer.kind])
-        .annotate(holds_an_item=holds_an_item)
+        .annotate(
+            holds_an_item=holds_an_item,
+            **{name: expression() for name, expression in WORKFLOW_FOR_ANNOTATIONS.items()},
+        )
         .order_by("id")
     )
     best, best_score = None, -1

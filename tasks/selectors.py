@@ -9,8 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from tasks.models import Task
+from tasks.models import Task, TaskRule
 from tasks.permissions import ACTING_PERMISSIONS, VIEW_ALL_TASKS
+
+
+def has_active_task_rules() -> Exists:
+    """Whether a workflow (the outer query) has any active stage-task rule."""
+    return Exists(TaskRule.objects.filter(workflow=OuterRef("pk"), is_active=True))
 
 
 class SavedView:

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from notifications.outbox import outbox_write
-from orders.models import Workflow
+from orders.actions import OrderAction
+from orders.models import Order, Workflow
 from orders.workflows import workflow_check, workflow_save
 from tasks.errors import TaskPermissionError, TaskStateError, TaskValidationError
 from tasks.models import TASK_ROLES, Task, TaskRule
@@ -175,6 +176,17 @@ def _rule_assignee(rule: TaskRule, order):
     return None
 
 
+def _may_have_rules(order) -> bool:
+    """False when the workflow was read with the order's creation and had no active rule.
+
+    `orders.workflows.workflow_for` reads `has_active_task_rules` with the workflow, in the
+    creation's own call; a workflow loaded any other way says nothing and rules are read.
+    """
+    if not Order.workflow.is_cached(order):
+        return True
+    return getattr(order.workflow, "has_active_task_rules", True) is not False
+
+
 def tasks_create_for_stage_entry(order, event) -> list[Task]:
     """Create the tasks of the order's workflow's active rules for the state `event`
     entered; each is due the rule's offset after the event.
@@ -184,6 +196,8 @@ def tasks_create_for_stage_entry(order, event) -> list[Task]:
     Writes an in-app notification row for each task that got an assignee.
     """
     if order.workflow_id is None:
+        return []
+    if event.action == OrderAction.CREATED and not _may_have_rules(order):
         return []
     rules = list(
         TaskRule.objects.filter(

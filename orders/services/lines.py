@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from catalog.models import Item
-from catalog.order_forms import order_form_fields_for, validate_custom_values
+from catalog.order_forms import items_for_ordering, order_form_fields_for, validate_custom_values
 from catalog.pricing import item_prices
 from core.money import discounted, line_amount, vat_included
 from orders.errors import OrderValidationError
@@ -89,7 +89,7 @@ def _resolve_items(lines: list[LineInput]) -> dict:
                 keys.add(int(reference))
             except (TypeError, ValueError):
                 resolved[reference] = None
-        found = Item.objects.select_related("category").in_bulk(keys) if keys else {}
+        found = items_for_ordering().in_bulk(keys) if keys else {}
         for reference in wanted - resolved.keys():
             resolved[reference] = found.get(int(reference))
     return resolved

@@ -203,8 +203,8 @@ def test_throttling_per_key_answers_429_with_retry_after(manager_api, monkeypatc
 
 def test_the_throttle_counts_per_minute_and_keeps_a_constant_size_record(manager_api, monkeypatch):
     import time_machine
-    from django.core.cache import cache
 
+    from api.models import ThrottleWindow
     from api.throttling import ApiKeyRateThrottle
 
     monkeypatch.setattr(ApiKeyRateThrottle, "THROTTLE_RATES", {"api_key": "2/minute"})
@@ -214,13 +214,16 @@ def test_the_throttle_counts_per_minute_and_keeps_a_constant_size_record(manager
         assert manager_api.get("/api/v1/orders/").status_code == 200
         assert manager_api.get("/api/v1/orders/").status_code == 200
         refused = manager_api.get("/api/v1/orders/")
-        record = cache.get(f"throttle_api_key_{manager_api.api_client.key_prefix}")
+        record = ThrottleWindow.objects.get(
+            key=f"throttle_api_key_{manager_api.api_client.key_prefix}"
+        )
     with time_machine.travel(minute + timedelta(seconds=50), tick=False):
         next_minute = manager_api.get("/api/v1/orders/")
 
     assert_problem(refused, 429)
     assert refused["Retry-After"] == "50"
-    assert record[1] == 2
+    assert record.count == 3  # the refused request is counted
+    assert record.window_start == int(minute.replace(second=0).timestamp())
     assert next_minute.status_code == 200
 
 

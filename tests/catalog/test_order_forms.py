@@ -7,6 +7,7 @@ from django.utils import translation
 
 from catalog.models import Category, Item, OrderFormField
 from catalog.order_forms import (
+    items_for_ordering,
     order_form_class,
     order_form_fields,
     order_form_fields_for,
@@ -253,3 +254,41 @@ def test_the_forms_of_several_items_cost_one_query_and_match_each_items_own(
         ["color", "comment", "finish"],
         [],
     ]
+
+
+def test_items_read_for_ordering_know_whether_they_have_a_form(sofa, django_assert_num_queries):
+    furniture = Category.objects.get(name="Мебель")
+    chairs = CategoryFactory(name="Стулья", parent=furniture)  # inherits Мебель's fields
+    lamps = CategoryFactory(name="Лампы")
+    OrderFormFieldFactory(category=CategoryFactory(name="Лампочки", parent=lamps), name="watt")
+    chair = ItemFactory(category=chairs)
+    lamp = ItemFactory(category=lamps)  # a subcategory's fields are not its own
+    bare = ItemFactory(category=None)
+    engraved = ItemFactory(category=None)
+    OrderFormFieldFactory(item=engraved, name="text")
+
+    read = items_for_ordering().in_bulk([sofa.pk, chair.pk, lamp.pk, bare.pk, engraved.pk])
+
+    assert {pk: item.has_order_form for pk, item in read.items()} == {
+        sofa.pk: True,
+        chair.pk: True,
+        lamp.pk: False,
+        bare.pk: False,
+        engraved.pk: True,
+    }
+    for item in read.values():
+        assert bool(order_form_fields(item)) is item.has_order_form
+
+
+def test_items_without_a_form_cost_no_query_for_their_forms(sofa, django_assert_num_queries):
+    lamp = ItemFactory(category=CategoryFactory(name="Лампы"))
+    bare = ItemFactory(category=None)
+    without = list(items_for_ordering().filter(pk__in=[lamp.pk, bare.pk]))
+    mixed = list(items_for_ordering().filter(pk__in=[lamp.pk, sofa.pk]).order_by("pk"))
+
+    with django_assert_num_queries(0):
+        assert order_form_fields_for(without) == [[], []]
+    with django_assert_num_queries(1):
+        fields = order_form_fields_for(mixed)
+
+    assert [len(each) for each in fields] == [5 if item == sofa else 0 for item in mixed]

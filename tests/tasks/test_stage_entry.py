@@ -144,3 +144,56 @@ def test_a_refused_transition_makes_no_task(staff):
         order_transition(order=order, transition="start_quote", by=staff[Role.MANAGER])
 
     assert not Task.objects.exists()
+
+
+def _order_made_with(workflow, by):
+    from orders.models import Order, Workflow
+    from orders.services import LineInput, order_create
+    from tests.catalog.factories import ItemFactory
+    from tests.factories import CustomerFactory
+
+    Workflow.objects.exclude(pk=workflow.pk).update(is_active=False)  # the one chosen
+    return order_create(
+        customer=CustomerFactory(),
+        kind=workflow.kind,
+        channel=Order.Channel.MANAGER,
+        by=by,
+        lines=[LineInput(item=ItemFactory(), quantity=1)],
+    )
+
+
+def test_an_order_made_with_a_workflow_that_has_a_first_stage_rule_gets_its_task(workflow, staff):
+    rule = TaskRuleFactory(workflow=workflow, state=State.REQUEST, role=Role.MANAGER)
+
+    order = _order_made_with(workflow, staff[Role.MANAGER])
+
+    task = Task.objects.get()
+    assert (task.order, task.rule, task.event.action) == (order, rule, "created")
+
+
+def test_an_order_made_with_a_workflow_without_active_rules_does_not_ask_for_them(
+    workflow, staff, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    TaskRuleFactory(workflow=workflow, state=State.REQUEST, is_active=False)
+
+    with CaptureQueriesContext(connection) as queries:
+        order = _order_made_with(workflow, staff[Role.MANAGER])
+
+    assert order.workflow == workflow
+    assert not Task.objects.exists()
+    # The workflow's own read says whether it has any active rule; no read of the rules.
+    reads_of_rules = [q["sql"] for q in queries if q["sql"].lstrip().startswith('SELECT "tasks_')]
+    assert reads_of_rules == []
+    assert any("tasks_taskrule" in q["sql"] for q in queries)  # the EXISTS in the workflow's
+
+
+def test_a_later_stage_of_an_order_made_without_rules_reads_rules_added_since(workflow, staff):
+    order = _order_made_with(workflow, staff[Role.MANAGER])
+    rule = TaskRuleFactory(workflow=workflow, state=State.QUOTE)
+
+    order, _event = _start_quote(order, staff[Role.MANAGER])
+
+    assert Task.objects.get().rule == rule
