@@ -3,6 +3,7 @@
     .venv/bin/python bench/profile.py desk                 # 1m, 30 requests, CPU and wall p50
     .venv/bin/python bench/profile.py order_page --scale 10k --requests 50
     .venv/bin/python bench/profile.py desk --profile       # plus cProfile's 30 heaviest calls
+    .venv/bin/python bench/profile.py desk --profile --match /work/ --top 60  # the project's
     .venv/bin/python bench/profile.py desk --sql           # plus each statement and its time
     .venv/bin/python bench/profile.py reports --uncached   # the cache emptied before each request
 
@@ -41,6 +42,10 @@ def main(argv=None):
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--profile", action="store_true", help="print cProfile's heaviest calls")
     parser.add_argument("--sql", action="store_true", help="print each statement and its time")
+    parser.add_argument(
+        "--match", default="", help="with --profile: only calls whose place matches this regex"
+    )
+    parser.add_argument("--top", type=int, default=30, help="with --profile: how many calls")
     parser.add_argument(
         "--uncached", action="store_true", help="empty the cache before each request (reports)"
     )
@@ -118,7 +123,8 @@ def main(argv=None):
             profiler.disable()
             for order in ("tottime", "cumulative"):
                 out = io.StringIO()
-                pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(30)
+                restrictions = [arguments.match, arguments.top] if arguments.match else [arguments.top]
+                pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(*restrictions)
                 print(out.getvalue())
     finally:
         _cleanup_created()

@@ -1,5 +1,6 @@
 """Reads shared by portals and the API: scoped to what the user may see, with their joins."""
 
+import functools
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -9,6 +10,7 @@ from django.db.models import (
     Case,
     Exists,
     F,
+    Field,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -16,13 +18,13 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.http import Http404
 from django.utils import timezone
 
 from catalog.models import Item
 from core.prefetch import relation_loaded
+from core.query_shapes import QueryShape
 from customers.models import Contact, Customer
 from customers.selectors import (
     SEARCH_FRAGMENT_MIN_LENGTH,
@@ -106,43 +108,96 @@ def _order_relations() -> dict[str, Prefetch | str]:
     }
 
 
+# `_order_relations`' names, in their order.
+ORDER_RELATIONS = ("lines", "events", "quotes", "payments", "refunds", "invoices", "documents")
+
+
 def order_get_for_user(*, user, order_id, only_if_any: tuple[str, ...] = ()) -> Order:
     """One order with its lines, events, quotes and money; 404 when it is not the user's to see.
 
     Relations named in `only_if_any`, ones most orders have none of (refunds, documents, a
     page's tasks), cost an EXISTS in the order's own query instead of a query each: the order
-    gets `has_<name>`, and one of the relations above is read only when there is some."""
-    relation = Order._meta.get_field
-    relations = _order_relations()
-    queryset = (
-        order_list_for_user(user=user)
-        .select_related("related_order")
-        .annotate(
-            **{
-                f"has_{name}": Exists(
-                    relation(name).related_model.objects.filter(
-                        **{relation(name).field.name: OuterRef("pk")}
-                    )
-                )
-                for name in only_if_any
-            }
-        )
-        .prefetch_related(
-            *(lookup for name, lookup in relations.items() if name not in only_if_any)
-        )
+    gets `has_<name>`, and one of the relations above is read only when there is some.
+
+    Each read is a `QueryShape`, compiled once per process: the same statements as
+    `select_related` and `prefetch_related` would send, without compiling them per request.
+    """
+    scope = order_scope_for_user(user=user)
+    key = _order_key(order_id)
+    if key is None or (not scope.everything and scope.customer_id is None):
+        raise Http404("No such order")
+    found = _order_shape(scope.everything, tuple(only_if_any)).objects(
+        order_id=key, customer_id=scope.customer_id
     )
-    try:
-        order = queryset.get(pk=order_id)
-    except (Order.DoesNotExist, ValueError, TypeError) as error:
-        raise Http404("No such order") from error
-    for name in only_if_any:
-        if name not in relations:
-            continue  # the caller's to read
-        if getattr(order, f"has_{name}"):
-            prefetch_related_objects([order], relations[name])
-        else:
+    if not found:
+        raise Http404("No such order")
+    order = found[0]
+    for name in ORDER_RELATIONS:
+        if name in only_if_any and not getattr(order, f"has_{name}"):
             relation_loaded(order, name, [])
+            continue
+        shape, to_order = _relation_shape(name)
+        rows = shape.objects(order_id=order.pk)
+        for row in rows:
+            to_order.set_cached_value(row, order)  # as a prefetch leaves each row
+        relation_loaded(order, name, rows)
     return order
+
+
+_KEY_RANGE = range(-(2**63), 2**63)
+
+
+def _order_key(order_id) -> int | None:
+    # What the URL or a caller gave, as the key a query may hold; None matches no order.
+    try:
+        key = int(order_id)
+    except (ValueError, TypeError):
+        return None
+    return key if key in _KEY_RANGE else None
+
+
+@functools.cache
+def _order_shape(everything: bool, only_if_any: tuple[str, ...]) -> QueryShape:
+    relation = Order._meta.get_field
+
+    def build(*, order_id, customer_id=None):
+        scope = OrderScope(everything=True) if everything else OrderScope(customer_id=customer_id)
+        return (
+            _base()
+            .filter(order_scope_condition(scope), pk=order_id)
+            .select_related("related_order")
+            .annotate(
+                **{
+                    f"has_{name}": Exists(
+                        relation(name).related_model.objects.filter(
+                            **{relation(name).field.name: OuterRef("pk")}
+                        )
+                    )
+                    for name in only_if_any
+                }
+            )
+        )
+
+    return (
+        QueryShape(build, "order_id")
+        if everything
+        else QueryShape(build, "order_id", "customer_id")
+    )
+
+
+@functools.cache
+def _relation_shape(name: str) -> tuple[QueryShape, Field]:
+    """The relation's read of one order's rows, and its foreign key to the order."""
+    lookup = _order_relations()[name]
+    field = Order._meta.get_field(name).field
+
+    def build(*, order_id):
+        queryset = (
+            lookup.queryset if isinstance(lookup, Prefetch) else field.model._default_manager.all()
+        )
+        return queryset.filter(**{field.attname: order_id})
+
+    return QueryShape(build, "order_id"), field
 
 
 def order_get_created_for_user(*, user, order: Order) -> Order:
