@@ -121,9 +121,10 @@ def main(argv=None):
                 before_each()
                 once()
             profiler.disable()
+            restrictions = [arguments.match] if arguments.match else []
+            restrictions.append(arguments.top)
             for order in ("tottime", "cumulative"):
                 out = io.StringIO()
-                restrictions = [arguments.match, arguments.top] if arguments.match else [arguments.top]
                 pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(*restrictions)
                 print(out.getvalue())
     finally:
