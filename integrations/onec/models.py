@@ -229,6 +229,8 @@ class OrderExchange(models.Model):
     held_reason = models.TextField(_("held back because"), blank=True)
     onec_number = models.CharField(_("number in 1C"), max_length=100, blank=True)
     onec_date = models.CharField(_("date in 1C"), max_length=32, blank=True)
+    # Every write of the row sets it (`save`, the query's upsert, `success`'s update):
+    # a query reads only the rows touched since the profile's last pass (export_marks.py).
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -238,9 +240,44 @@ class OrderExchange(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["profile", "order"], name="onec_order_exchange_unique")
         ]
+        indexes = [
+            # A query reads the profile's rows touched since its last pass; the held-back
+            # list reads them newest first.
+            models.Index(fields=["profile", "updated_at"], name="onec_exchange_touched_idx"),
+        ]
 
     def __str__(self):
         return f"{self.order_id} @ {self.profile_id}"
+
+
+class OrderExportMark(models.Model):
+    """How far the profile's last `query` looked, so the next one reads only what may have
+    changed since (integrations/onec/export_marks.py).
+
+    An order the last pass left out can need sending only after a write to it or to
+    its exchange row, and both rows carry `updated_at`. A pass that filled its batch
+    leaves `after_created_at`/`after_pk`: the orders past the last one it returned were not
+    looked at yet. A mark taken under other exported kinds or states counts for nothing,
+    and a day after the last full pass the next one reads every order again.
+    """
+
+    profile = models.OneToOneField(
+        IntegrationProfile, on_delete=models.CASCADE, related_name="order_export_mark"
+    )
+    # When the last pass started (before it read), and the last pass that read every order.
+    passed_at = models.DateTimeField()
+    full_pass_at = models.DateTimeField()
+    exported_kinds = models.JSONField(default=list)
+    exported_states = models.JSONField(default=list)
+    after_created_at = models.DateTimeField(null=True, blank=True)
+    after_pk = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("1C order export mark")
+        verbose_name_plural = _("1C order export marks")
+
+    def __str__(self):
+        return f"{self.profile_id} @ {self.passed_at:%Y-%m-%d %H:%M}"
 
 
 class CatalogImportJob(models.Model):

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from integrations.onec.export_marks import export_mark_record, export_window
 from integrations.onec.models import (
     ExchangeLogEntry,
     ExchangeSession,
@@ -21,7 +22,7 @@ from integrations.onec.models import (
 from integrations.onec.order_checks import order_document_checked
 from integrations.onec.order_documents import DocumentBuilder, serialize
 from integrations.onec.profiles import log_write
-from integrations.onec.selectors import order_list_to_export
+from integrations.onec.selectors import BATCH_SIZE, order_list_to_export
 
 
 @dataclass
@@ -34,7 +35,9 @@ class QueryAnswer:
 def sale_query(*, profile: IntegrationProfile, session: ExchangeSession | None) -> QueryAnswer:
     """The document of every order 1C has still to see (held-back ones left out), with the
     query logged and each order marked pending on it."""
-    orders = order_list_to_export(profile=profile)
+    # Taken before the read: what is written from here on is the next pass's to look at.
+    window = export_window(profile=profile)
+    orders = order_list_to_export(profile=profile, limit=BATCH_SIZE, window=window)
     builder = DocumentBuilder(profile)
     root = builder.root(version=profile.schema_version, now=timezone.now())
     sent, held = [], []
@@ -57,6 +60,7 @@ def sale_query(*, profile: IntegrationProfile, session: ExchangeSession | None) 
             orders_held=[{"number": order.number, "reasons": reasons} for order, reasons in held],
         )
         _mark(profile, sent, held, entry)
+        export_mark_record(profile=profile, window=window, orders=orders, limit=BATCH_SIZE)
         if session is not None:
             session.last_query = entry
             session.save(update_fields=["last_query"])
