@@ -626,6 +626,15 @@ def _show(value):
     return "" if value is None else value
 
 
+def _unused_name(today: str) -> str:
+    # A second run the same day keeps the first's results (`<date>-2`, `-3`, ...).
+    name, number = today, 1
+    while (RESULTS / f"{name}.json").exists() or (RESULTS / f"{name}.md").exists():
+        number += 1
+        name = f"{today}-{number}"
+    return name
+
+
 def main():
     unknown = set(SCALES) - set(seed.SCALES)
     if unknown:
@@ -691,7 +700,7 @@ def main():
         "gunicorn_logs": str(workdir),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    name = os.environ.get("BENCH_OUTPUT", today)
+    name = os.environ.get("BENCH_OUTPUT") or _unused_name(today)
     (RESULTS / f"{name}.json").write_text(
         json.dumps(
             {

@@ -23,3 +23,15 @@ def choice_labels(model, field_name: str) -> dict:
 def choice_label(labels: dict, value):
     """What `get_FOO_display()` shows: the label, else the value itself."""
     return labels.get(value, value)
+
+
+class ChoiceLabelsMixin:
+    """A model whose `get_FOO_display()` reads `choice_labels`: on a page that shows a few
+    states, kinds and methods per row the rebuilt choice lists added up."""
+
+    def _get_FIELD_display(self, field):  # noqa: N802 (Django's name)
+        value = getattr(self, field.attname)
+        try:
+            return _labels(field.model, field.name, get_language()).get(value, value)
+        except TypeError:  # an unhashable value: Django's own way
+            return super()._get_FIELD_display(field)

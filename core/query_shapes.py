@@ -33,6 +33,7 @@ class _Compiled:
     params: tuple
     slots: dict[str, tuple[int, ...]]
     compiler: SQLCompiler
+    converters: dict
     related_populators: list
     init_list: list[str]
     model_fields: slice
@@ -77,11 +78,16 @@ class QueryShape:
         klass_info = compiler.klass_info
         fields = klass_info["select_fields"]
         model_fields = slice(fields[0], fields[-1] + 1)
+        selected = [column[0] for column in compiler.select[: compiler.col_count]]
+        if compiler.has_composite_fields(selected):
+            raise ImproperlyConfigured("A query shape does not read composite keys.")
         return _Compiled(
             sql=sql,
             params=tuple(params),
             slots=slots,
             compiler=compiler,
+            # Asking every column for its converters cost more than converting the rows.
+            converters=compiler.get_converters(selected),
             related_populators=get_related_populators(klass_info, compiler.select, using),
             init_list=[column[0].target.attname for column in compiler.select[model_fields]],
             model_fields=model_fields,
@@ -89,8 +95,8 @@ class QueryShape:
 
 
 def _instances(compiled: _Compiled, rows: list, connection, using: str) -> list[Model]:
-    # As `django.db.models.query.ModelIterable` does, from rows already fetched. The
-    # compiler's converters are given this thread's connection.
+    # As `django.db.models.query.ModelIterable` does (through `results_iter`), from rows
+    # already fetched. The converters are given this thread's connection.
     compiler = copy.copy(compiled.compiler)
     compiler.connection = connection
     if compiler.has_extra_select:
@@ -98,7 +104,9 @@ def _instances(compiled: _Compiled, rows: list, connection, using: str) -> list[
     model = compiler.klass_info["model"]
     annotations = compiler.annotation_col_map.items()
     objects = []
-    for row in compiler.results_iter([rows]):
+    if compiled.converters:
+        rows = compiler.apply_converters(rows, compiled.converters)
+    for row in rows:
         instance = model.from_db(using, compiled.init_list, row[compiled.model_fields])
         for populator in compiled.related_populators:
             populator.populate(row, instance)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.choice_labels import ChoiceLabelsMixin
 from core.money import percent_of
 from orders.lifecycle import DeliveryStatus, OrderKind, OrderLifecycle, PaymentTerms
 
@@ -49,7 +50,7 @@ class FeedCursor(models.Model):
         return str(self.last_position)
 
 
-class Order(OrderLifecycle):
+class Order(ChoiceLabelsMixin, OrderLifecycle):
     class Channel(models.TextChoices):
         PORTAL = "portal", _("Client portal")
         MANAGER = "manager", _("Manager")

@@ -4,8 +4,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.choice_labels import ChoiceLabelsMixin
 
-class Payment(models.Model):
+
+class Payment(ChoiceLabelsMixin, models.Model):
     """Money received for an order: a fact from outside, recorded whatever the order's state."""
 
     class Method(models.TextChoices):
@@ -65,7 +67,7 @@ class Payment(models.Model):
         return f"{self.order}: {self.amount}"
 
 
-class Invoice(models.Model):
+class Invoice(ChoiceLabelsMixin, models.Model):
     """A request for payment (счёт на оплату): a prepayment or the final settlement."""
 
     class Kind(models.TextChoices):

@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.choice_labels import ChoiceLabelsMixin
 
-class Quote(models.Model):
+
+class Quote(ChoiceLabelsMixin, models.Model):
     """A version of the commercial proposal (КП). Amending the order adds a version;
     earlier ones stay as they were, with their lines frozen in `lines`."""
 
