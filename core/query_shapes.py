@@ -53,7 +53,9 @@ class QueryShape:
         compiled = self._compiled.get(using)
         if compiled is None:
             with self._lock:
-                compiled = self._compiled.setdefault(using, self._compile(using))
+                compiled = self._compiled.get(using)
+                if compiled is None:
+                    compiled = self._compiled[using] = self._compile(using)
         params = list(compiled.params)
         for name, positions in compiled.slots.items():
             for position in positions:
