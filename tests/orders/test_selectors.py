@@ -43,6 +43,15 @@ def test_another_clients_order_is_a_404():
         order_get_for_user(user=contact.user, order_id="not-a-number")
 
 
+@pytest.mark.parametrize("order_id", [10**20, -(10**20), "1e9", "", None, "12abc"])
+def test_a_key_no_order_can_hold_is_a_404_not_a_database_error(order_id):
+    staff = UserFactory(role=Role.MANAGER)
+    OrderFactory()
+
+    with pytest.raises(Http404):
+        order_get_for_user(user=staff, order_id=order_id)
+
+
 def test_order_list_costs_a_fixed_number_of_queries(django_assert_num_queries):
     manager = UserFactory(role=Role.MANAGER)
     OrderFactory.create_batch(30, workflow=WorkflowFactory(), manager=manager)

@@ -29,14 +29,6 @@ pytestmark = pytest.mark.django_db
 DESK = reverse("portals_manager:order_desk")
 
 
-@pytest.fixture
-def manager_client(client):
-    manager = UserFactory(role=Role.MANAGER)
-    client.force_login(manager)
-    client.manager = manager
-    return client
-
-
 def test_choice_labels_are_what_get_display_shows_in_each_language():
     order = Order(kind="product", channel="portal", delivery_method="", state=State.PAYMENT)
     for language in ("ru", "en"):

@@ -5,13 +5,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from accounts.roles import Role
 from customers.models import Contact, Customer
 from notifications.models import OutboxMessage
 from orders.lifecycle import OrderKind, State
 from orders.models import Order, OrderEvent, OrderLine
 from tests.catalog.factories import ItemFactory, OrderFormFieldFactory
-from tests.factories import ContactFactory, CustomerFactory, UserFactory
+from tests.factories import ContactFactory, CustomerFactory
 from tests.orders.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,14 +18,6 @@ pytestmark = pytest.mark.django_db
 SBERBANK_INN = "7707083893"
 SBERBANK_KPP = "773601001"
 SBERBANK_OGRN = "1027700132195"
-
-
-@pytest.fixture
-def manager_client(client):
-    manager = UserFactory(role=Role.MANAGER)
-    client.force_login(manager)
-    client.manager = manager
-    return client
 
 
 def _customer_data(**overrides):

@@ -13,14 +13,6 @@ from tests.orders.factories import OrderFactory, QuoteFactory, WorkflowFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def manager_client(client):
-    manager = UserFactory(role=Role.MANAGER)
-    client.force_login(manager)
-    client.manager = manager
-    return client
-
-
 def test_client_users_cannot_open_the_desk_or_an_order(client):
     contact = ContactFactory()
     order = OrderFactory(customer=contact.customer)

@@ -9,7 +9,6 @@ from django import forms
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.roles import Role
 from billing.models import Document
 from orders.lifecycle import State, quote_accepted_if_used
 from orders.models import Order, Refund
@@ -18,19 +17,11 @@ from portals.manager.intake_forms import OrderDetailsForm
 from portals.manager.money_forms import InvoiceForm
 from portals.templatetags.form_html import crispy_once
 from portals.widgets import Select
-from tests.factories import CustomerFactory, UserFactory
+from tests.factories import CustomerFactory
 from tests.orders.factories import OrderFactory, PaymentFactory, QuoteFactory, WorkflowFactory
 from tests.tasks.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def manager_client(client):
-    manager = UserFactory(role=Role.MANAGER)
-    client.force_login(manager)
-    client.manager = manager
-    return client
 
 
 def test_refunds_documents_and_tasks_cost_a_statement_only_for_an_order_that_has_them(
@@ -135,3 +126,9 @@ def test_an_empty_form_kept_once_per_language_is_crispys_and_a_bound_one_shows_i
     assert "Invoice for" not in russian
     assert with_errors == as_crispy_form(bound) != russian
     assert "invalid-feedback" in with_errors
+
+
+def test_an_order_number_beyond_any_key_is_a_404(manager_client):
+    response = manager_client.get(f"/manager/orders/{10**20}/")
+
+    assert response.status_code == 404

@@ -171,9 +171,7 @@ def test_an_order_made_with_a_workflow_that_has_a_first_stage_rule_gets_its_task
     assert (task.order, task.rule, task.event.action) == (order, rule, "created")
 
 
-def test_an_order_made_with_a_workflow_without_active_rules_does_not_ask_for_them(
-    workflow, staff, django_assert_num_queries
-):
+def test_an_order_made_with_a_workflow_without_active_rules_does_not_ask_for_them(workflow, staff):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
