@@ -1,8 +1,11 @@
+import functools
+
 from django.db.models import QuerySet
 
 from accounts.permission_cache import with_permission_names
 from api.keys import key_matches, key_prefix
 from api.models import ApiClient, WebhookSubscription
+from core.query_shapes import QueryShape
 from orders.feed import feed_catch_up, feed_events_after
 from orders.models import OrderEvent
 from orders.tasks import feed_assign_nudge
@@ -15,13 +18,23 @@ def api_client_for_key(key: str) -> ApiClient | None:
     prefix = key_prefix(key)
     if prefix is None:
         return None
-    clients = ApiClient.objects.select_related("user").filter(
-        key_prefix=prefix, revoked_at__isnull=True
-    )
-    client = with_permission_names(clients, user_field="user_id").first()
+    # Every API request asks: its read is compiled once (`core.query_shapes`).
+    found = _client_shape().objects(prefix=prefix)
+    client = found[0] if found else None
     if client is None or not key_matches(key, client.key_hash):
         return None
     return client
+
+
+@functools.cache
+def _client_shape() -> QueryShape:
+    def build(*, prefix):
+        clients = ApiClient.objects.select_related("user").filter(
+            key_prefix=prefix, revoked_at__isnull=True
+        )
+        return with_permission_names(clients, user_field="user_id").order_by("pk")[:1]
+
+    return QueryShape(build, "prefix", text=["prefix"])
 
 
 def webhook_subscription_list_for_client(*, client: ApiClient) -> QuerySet[WebhookSubscription]:

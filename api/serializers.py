@@ -23,9 +23,10 @@ from api.output import FastOutputMixin
 from api.webhook_topics import ORDER_ALL_TOPICS, SIGNING_DESCRIPTION, order_topics
 from billing.documents.generate import documents_available
 from catalog.models import Attribute, Category, Item
-from catalog.order_forms import items_for_ordering
+from catalog.order_forms import items_for_ordering_by
 from core.money import line_amount
 from customers.models import Customer
+from customers.selectors import customer_for_reference
 from orders.actions import OrderAction
 from orders.lifecycle import DeliveryStatus, OrderKind, PaymentTerms, State
 from orders.models import Invoice, Order, OrderEvent, OrderLine, Payment, Quote
@@ -418,10 +419,6 @@ class ReferenceSerializer(ApiSerializer):
         return attrs
 
 
-def _reference_filter(reference: dict) -> dict:
-    return {"pk": reference["id"]} if "id" in reference else reference
-
-
 # Each quantity and price fits its column, yet their product may not fit the amount columns
 # (PostgreSQL: "numeric field overflow"); the quantity is what the client got wrong.
 LINE_AMOUNT_LIMIT = overflow_threshold(OrderLine, "line_total")
@@ -534,7 +531,7 @@ class OrderCreateSerializer(ApiSerializer):
     )
 
     def validate_customer(self, reference):
-        customer = Customer.objects.filter(**_reference_filter(reference)).first()
+        customer = customer_for_reference(reference)
         if customer is None:
             raise serializers.ValidationError(_("No such customer."))
         return customer
@@ -555,13 +552,10 @@ def lines_resolved(lines: list[dict]) -> list[dict]:
     external_ids = [
         reference["external_id"] for reference in references if "external_id" in reference
     ]
-    found = items_for_ordering()
-    by_id = {item.pk: item for item in found.filter(pk__in=ids)} if ids else {}
-    by_external_id = (
-        {item.external_id: item for item in found.filter(external_id__in=external_ids)}
-        if external_ids
-        else {}
-    )
+    by_id = {item.pk: item for item in items_for_ordering_by("pk", ids)}
+    by_external_id = {
+        item.external_id: item for item in items_for_ordering_by("external_id", external_ids)
+    }
     errors, resolved = [], []
     for line in lines:
         reference = line.get("item")

@@ -74,6 +74,7 @@ class Target:
     login: str  # manager | client | director | api | none
     status: int = 200
     baseline: str = ""  # the baseline its throughput is set against
+    reference: str = ""  # a second baseline its ratio is shown against, with no target
     min_ratio: float | None = None
     max_statements: int | None = None
     max_one_user_ms_1m: float | None = None
@@ -83,6 +84,14 @@ class Target:
 TARGETS = (
     Target("baseline_select", "one-SELECT baseline", "GET", "/bench/select/", "manager"),
     Target("baseline_insert", "one-INSERT baseline", "POST", "/bench/baseline/", "none", 201),
+    Target(
+        "baseline_api_insert",
+        "one INSERT through the API (reference)",
+        "POST",
+        "/bench/api-baseline/",
+        "api",
+        201,
+    ),
     Target(
         "desk",
         "desk, first page",
@@ -139,6 +148,7 @@ TARGETS = (
         "api",
         201,
         baseline="baseline_insert",
+        reference="baseline_api_insert",
         min_ratio=0.35,
         max_statements=12,
     ),
@@ -502,6 +512,7 @@ class Row:
     one_user_p50_ms: float
     statements: int
     scale_ratio: float | None = None
+    reference_ratio: float | None = None
     unexpected: int = 0
     checks: list = field(default_factory=list)
 
@@ -522,11 +533,17 @@ def summarise(rounds: list[dict], statements: dict) -> list[Row]:
                 for run in rounds
                 if scale in run and target.baseline
             ]
+            reference_ratios = [
+                run[scale][target.name]["rps"] / run[scale][target.reference]["rps"]
+                for run in rounds
+                if scale in run and target.reference
+            ]
             rows[target.name, scale] = Row(
                 target=target.name,
                 scale=scale,
                 rps=_median([r["rps"] for r in runs]),
                 ratio=_median(ratios),
+                reference_ratio=_median(reference_ratios),
                 p50_ms=_median([r["p50_ms"] for r in runs]),
                 p99_ms=_median([r["p99_ms"] for r in runs]),
                 one_user_p50_ms=_median([r["one_user_p50_ms"] for r in runs]),
@@ -588,9 +605,10 @@ def markdown(rows: list[Row], meta: dict) -> str:
         f"{meta['load_after']} after.",
         "",
         "Ratio: requests/s over the baseline's in the same round (API create over one-INSERT, "
-        "the others over one-SELECT). 1M/10k: one-user p50 at 1M over 10k; the baselines' own "
-        "1M/10k is what the machine's load alone does to it. Statements: one warm request "
-        "through Django's test client.",
+        "the others over one-SELECT; API create also over one INSERT through the API's own key "
+        "check and throttle, for reference, with no target). 1M/10k: one-user p50 at 1M over "
+        "10k; the baselines' own 1M/10k is what the machine's load alone does to it. "
+        "Statements: one warm request through Django's test client.",
         "",
         "| target | scale | req/s | ratio | p50 ms | p99 ms | one-user p50 ms | 1M/10k "
         "| statements | targets |",
@@ -602,6 +620,8 @@ def markdown(rows: list[Row], meta: dict) -> str:
             f"{'met' if c['met'] else '**not met**'}: {c['target']} ({c['value']})"
             for c in row.checks
         )
+        if row.reference_ratio is not None:
+            checks += f"; for reference: {row.reference_ratio} of {target.reference}"
         lines.append(
             f"| {target.label} | {row.scale} | {row.rps} | {_show(row.ratio)} | {row.p50_ms} "
             f"| {row.p99_ms} | {row.one_user_p50_ms} | {_show(row.scale_ratio)} "

@@ -6,7 +6,8 @@ same name replaces the inherited one (a subcategory may make "color" required, a
 may narrow its choices).
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, Item, OrderFormField
+from core.query_shapes import QueryShape
 
 # Bounds on what a customer can store in an order's values: a text field is a short
 # answer, and an unbounded decimal lets "1e1000000" expand to a million digits.
@@ -35,6 +37,33 @@ def items_for_ordering() -> QuerySet[Item]:
     its read of the forms (`order_form_fields_for`).
     """
     return Item.objects.select_related("category").annotate(has_order_form=_has_order_form())
+
+
+SHAPED_ITEMS = 20
+
+
+def items_for_ordering_by(field: str, values: Collection) -> list[Item]:
+    """`items_for_ordering()` whose `field` ("pk" or "external_id") is one of `values`.
+
+    Every order made asks: up to `SHAPED_ITEMS` different values the read is compiled once
+    per field and number of values (`core.query_shapes`)."""
+    values = sorted(set(values))
+    if not values:
+        return []
+    if len(values) > SHAPED_ITEMS:
+        return list(items_for_ordering().filter(**{f"{field}__in": values}))
+    named = {f"value_{index}": value for index, value in enumerate(values)}
+    return _items_shape(field, len(values)).objects(**named)
+
+
+@functools.cache
+def _items_shape(field: str, count: int) -> QueryShape:
+    names = [f"value_{index}" for index in range(count)]
+
+    def build(**values):
+        return items_for_ordering().filter(**{f"{field}__in": list(values.values())})
+
+    return QueryShape(build, *names, text=names if field == "external_id" else ())
 
 
 def _has_order_form() -> Exists:

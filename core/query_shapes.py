@@ -14,7 +14,7 @@ permission may change the query a builder makes.
 
 import copy
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
@@ -23,8 +23,10 @@ from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
 
-# Keys no table holds: negative, far beyond any row's.
+# Keys no table holds: negative, far beyond any row's. Text no builder's own constants hold;
+# a marker is only compiled, never sent.
 _FIRST_MARKER = -(10**15)
+_TEXT_MARKER = "\x00query-shape-{}\x00"
 
 
 @dataclass(frozen=True)
@@ -41,11 +43,18 @@ class _Compiled:
 
 class QueryShape:
     """`QueryShape(build, "order_id")`: `build(order_id=<marker>)` gives the queryset; then
-    `shape.objects(order_id=5)` is `list(build(order_id=5))`, compiled once."""
+    `shape.objects(order_id=5)` is `list(build(order_id=5))`, compiled once. A value named in
+    `text` is a string (its marker too); the others are integers."""
 
-    def __init__(self, build: Callable[..., QuerySet], *names: str):
+    def __init__(self, build: Callable[..., QuerySet], *names: str, text: Iterable[str] = ()):
+        text = frozenset(text)
+        if text - set(names):
+            raise ImproperlyConfigured(f"Not among the shape's values: {sorted(text - set(names))}")
         self._build = build
-        self._names = names
+        self._markers = {
+            name: _TEXT_MARKER.format(index) if name in text else _FIRST_MARKER - index
+            for index, name in enumerate(names)
+        }
         self._compiled: dict[str, _Compiled] = {}
         self._lock = threading.Lock()
 
@@ -67,7 +76,7 @@ class QueryShape:
         return _instances(compiled, rows, connection, using)
 
     def _compile(self, using: str) -> _Compiled:
-        markers = {name: _FIRST_MARKER - index for index, name in enumerate(self._names)}
+        markers = self._markers
         compiler = self._build(**markers).query.get_compiler(using=using)
         sql, params = compiler.as_sql()
         slots = {

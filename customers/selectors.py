@@ -1,5 +1,5 @@
 from decimal import Decimal
-from functools import reduce
+from functools import cache, reduce
 from operator import or_
 
 from django.db.models import Case, DecimalField, IntegerField, Q, QuerySet, Sum, Value, When
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.history import HistoryEntry, history_entries
 from core.phones import phone_query_forms, phone_to_e164
+from core.query_shapes import QueryShape
 from customers.models import Contact, Customer, LedgerEntry
 
 _ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -144,6 +145,24 @@ def customer_for_user(*, user) -> Customer | None:
         return None
     contact = Contact.objects.select_related("customer").filter(user=user).first()
     return contact.customer if contact else None
+
+
+def customer_for_reference(reference: dict) -> Customer | None:
+    """The customer given as `{"id": n}` or `{"external_id": "…"}` (an API reference)."""
+    # Every order the API makes asks: compiled once (`core.query_shapes`).
+    if "id" in reference:
+        found = _customer_shape("pk").objects(value=reference["id"])
+    else:
+        found = _customer_shape("external_id").objects(value=reference["external_id"])
+    return found[0] if found else None
+
+
+@cache
+def _customer_shape(field: str) -> QueryShape:
+    def build(*, value):
+        return Customer.objects.filter(**{field: value}).order_by("pk")[:1]
+
+    return QueryShape(build, "value", text=["value"] if field == "external_id" else ())
 
 
 def customer_get_with_balances(*, customer_id) -> Customer:

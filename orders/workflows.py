@@ -1,3 +1,4 @@
+import functools
 from collections.abc import Callable, Iterable
 from copy import copy
 
@@ -7,6 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from catalog.models import Category
+from core.query_shapes import QueryShape
 from orders.errors import OrderPermissionError, OrderValidationError
 from orders.lifecycle import State
 from orders.models import BusinessCalendar, Workflow
@@ -24,18 +26,14 @@ def workflow_for(*, kind: str, customer, items: Iterable) -> Workflow | None:
     # Paths compared in the database, fresh: inserting a sibling renumbers paths behind
     # cached instances' backs. One query: the candidates, each marked if its category
     # holds one of the items' categories.
-    category_ids = {item.category_id for item in items if item.category_id is not None}
-    holds_an_item = Exists(
-        Category.objects.filter(pk__in=category_ids, path__startswith=OuterRef("category__path"))
-    )
-    candidates = (
-        Workflow.objects.filter(kind=kind, is_active=True, customer_kind__in=["", customer.kind])
-        .annotate(
-            holds_an_item=holds_an_item,
-            **{name: expression() for name, expression in WORKFLOW_FOR_ANNOTATIONS.items()},
-        )
-        .order_by("id")
-    )
+    category_ids = sorted({item.category_id for item in items if item.category_id is not None})
+    categories = {f"category_{index}": pk for index, pk in enumerate(category_ids)}
+    if len(categories) <= SHAPED_CATEGORIES:
+        # Every order asks: compiled once per number of categories (`core.query_shapes`).
+        shape = _candidates_shape(len(categories))
+        candidates = shape.objects(kind=kind, customer_kind=customer.kind, **categories)
+    else:
+        candidates = _candidates(kind=kind, customer_kind=customer.kind, **categories)
     best, best_score = None, -1
     for workflow in candidates:
         score = 0
@@ -48,6 +46,34 @@ def workflow_for(*, kind: str, customer, items: Iterable) -> Workflow | None:
         if score > best_score:
             best, best_score = workflow, score
     return best
+
+
+SHAPED_CATEGORIES = 8
+
+
+def _candidates(*, kind, customer_kind, **categories):
+    holds_an_item = Exists(
+        Category.objects.filter(
+            pk__in=list(categories.values()), path__startswith=OuterRef("category__path")
+        )
+    )
+    return (
+        Workflow.objects.filter(kind=kind, is_active=True, customer_kind__in=["", customer_kind])
+        .annotate(
+            holds_an_item=holds_an_item,
+            **{name: expression() for name, expression in WORKFLOW_FOR_ANNOTATIONS.items()},
+        )
+        .order_by("id")
+    )
+
+
+@functools.cache
+def _candidates_shape(category_count: int) -> QueryShape:
+    # Built at the first order, after every app's `ready()` has registered its annotations.
+    categories = [f"category_{index}" for index in range(category_count)]
+    return QueryShape(
+        _candidates, "kind", "customer_kind", *categories, text=["kind", "customer_kind"]
+    )
 
 
 # Configuration: the admin portal's editor and the Django admin save through here.

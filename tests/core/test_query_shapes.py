@@ -74,3 +74,20 @@ def test_a_value_the_query_does_not_hold_is_refused_when_compiled():
 
     with pytest.raises(ImproperlyConfigured, match="order_id"):
         shape.objects(order_id=5)
+
+
+def test_a_text_value_is_put_in_its_place_and_an_unknown_one_refused():
+    wanted = CustomerFactory(external_id="1C-7")
+    CustomerFactory(external_id="1C-8")
+    shape = QueryShape(
+        lambda *, external_id: Order.objects.filter(customer__external_id=external_id),
+        "external_id",
+        text=["external_id"],
+    )
+    mine = OrderFactory(customer=wanted)
+    OrderFactory(customer=CustomerFactory(external_id="1C-9"))
+
+    assert [order.pk for order in shape.objects(external_id="1C-7")] == [mine.pk]
+    assert shape.objects(external_id="1C-8") == []
+    with pytest.raises(ImproperlyConfigured, match="customer_id"):
+        QueryShape(lambda **values: Order.objects.all(), "external_id", text=["customer_id"])
