@@ -465,8 +465,9 @@ LOGGING = {
 ONEC_MAX_UPLOAD_BYTES = env.int("ONEC_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
 ONEC_MAX_UNZIPPED_BYTES = env.int("ONEC_MAX_UNZIPPED_BYTES", default=1024 * 1024 * 1024)
 ONEC_MAX_ZIP_MEMBERS = env.int("ONEC_MAX_ZIP_MEMBERS", default=2000)
-# A sale `query` reads the orders written since the profile's last one, this much earlier
-# (transactions still in flight, app servers' clocks), and every order once a day
+# A sale `query` reads the orders written since the profile's last one (or the oldest
+# transaction then open with writes, on PostgreSQL), this much earlier (clock skew; on
+# SQLite, transactions still in flight), and every order once a day
 # (integrations/onec/export_marks.py).
 ONEC_EXPORT_MARGIN_SECONDS = env.int("ONEC_EXPORT_MARGIN_SECONDS", default=600)
 ONEC_EXPORT_FULL_PASS_HOURS = env.int("ONEC_EXPORT_FULL_PASS_HOURS", default=24)

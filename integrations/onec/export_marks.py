@@ -14,6 +14,14 @@ The mark is written with the query's own rows, in its transaction, and only by a
 reading the orders elsewhere (tests, pages) touches no exchange row and moves nothing.
 A write outside the services (SQL by hand) is not seen by the window: the full pass a
 day catches it.
+
+A write stamped before a pass began but committed after it read is invisible to that pass.
+On PostgreSQL the mark is therefore the pass's start or, when earlier, the start of the
+oldest transaction another session had open with writes (open_transactions.py): the next
+pass reads back to it, however late it commits. Only the margin (clock skew) is added, not
+a guess at the longest transaction. A transaction open longer than a full pass's interval
+holds the mark back no further: its writes are the next full pass's to find, as before.
+On SQLite, with its one write lock, the margin alone covers it.
 """
 
 from dataclasses import dataclass
@@ -24,14 +32,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from integrations.onec.models import IntegrationProfile, OrderExportMark
+from integrations.onec.open_transactions import oldest_open_write_started_at
 
 
 def in_flight_margin() -> timedelta:
-    """How much further back than the last pass's start the next pass looks.
+    """How much further back than the last pass's mark the next pass looks.
 
-    A write made before a pass started but committed after it read is invisible to that
-    pass and older than its start. The margin covers the longest transaction that writes
-    an order or an exchange row, and the clock skew between the app servers.
+    The stamps come from the app servers' clocks, a transaction's start from the
+    database's: the margin covers the skew between them, and the moment between taking a
+    stamp and the transaction that writes it showing as open. On SQLite it also covers a
+    write transaction still open when the pass read (open_transactions.py).
     """
     return timedelta(seconds=settings.ONEC_EXPORT_MARGIN_SECONDS)
 
@@ -50,6 +60,17 @@ class ExportWindow:
     changed_since: datetime | None
     after: tuple[datetime, int] | None
     full_pass_at: datetime
+    # When the oldest transaction another session had open with writes began, None when
+    # there was none: what it wrote, this pass cannot see.
+    open_writes_since: datetime | None = None
+
+    @property
+    def settled_at(self) -> datetime:
+        """The writes stamped before it were all committed when the pass read (to within
+        the margin): where the next pass reads from."""
+        if self.open_writes_since is None:
+            return self.started_at
+        return min(self.started_at, self.open_writes_since)
 
     @property
     def reads_every_order(self) -> bool:
@@ -67,6 +88,7 @@ def export_window(*, profile: IntegrationProfile, now: datetime | None = None) -
     """The window of a pass starting `now` (take it before reading anything): every order
     for a new profile, after its exported kinds or states changed, and once a day."""
     now = now or timezone.now()
+    open_writes_since = _open_writes_since(now)
     mark = OrderExportMark.objects.filter(profile=profile).first()
     if (
         mark is None
@@ -74,7 +96,13 @@ def export_window(*, profile: IntegrationProfile, now: datetime | None = None) -
         or mark.exported_states != list(profile.exported_states)
         or mark.full_pass_at <= now - full_pass_interval()
     ):
-        return ExportWindow(started_at=now, changed_since=None, after=None, full_pass_at=now)
+        return ExportWindow(
+            started_at=now,
+            changed_since=None,
+            after=None,
+            full_pass_at=now,
+            open_writes_since=open_writes_since,
+        )
     after = None
     if mark.after_created_at is not None:
         after = (mark.after_created_at, mark.after_pk)
@@ -83,7 +111,18 @@ def export_window(*, profile: IntegrationProfile, now: datetime | None = None) -
         changed_since=mark.passed_at - in_flight_margin(),
         after=after,
         full_pass_at=mark.full_pass_at,
+        open_writes_since=open_writes_since,
     )
+
+
+def _open_writes_since(now: datetime) -> datetime | None:
+    started_at = oldest_open_write_started_at()
+    if started_at is None:
+        return None
+    # No further back than a full pass's interval: a session left idle in a transaction
+    # can stay for days, and every window would read that far back meanwhile. Once it
+    # commits, the next full pass (within the interval) reads its writes anyway.
+    return max(started_at, now - full_pass_interval())
 
 
 def export_mark_record(
@@ -101,7 +140,7 @@ def export_mark_record(
         [
             OrderExportMark(
                 profile=profile,
-                passed_at=window.started_at,
+                passed_at=window.settled_at,
                 full_pass_at=window.full_pass_at,
                 exported_kinds=list(profile.exported_kinds),
                 exported_states=list(profile.exported_states),

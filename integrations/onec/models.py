@@ -264,7 +264,9 @@ class OrderExportMark(models.Model):
     profile = models.OneToOneField(
         IntegrationProfile, on_delete=models.CASCADE, related_name="order_export_mark"
     )
-    # When the last pass started (before it read), and the last pass that read every order.
+    # When the last pass started (before it read), or earlier, when another transaction
+    # was open with writes it could not see (export_marks.py); and when the last pass that
+    # read every order started.
     passed_at = models.DateTimeField()
     full_pass_at = models.DateTimeField()
     exported_kinds = models.JSONField(default=list)
