@@ -12,11 +12,12 @@ then each target in turn: a few warm-up requests, BENCH_CONNECTIONS keep-alive c
 BENCH_SECONDS (requests/s, p50, p99), then one user clicking alone for a third of that (p50).
 
 The targets: the baselines (a `login_required` one-SELECT view, a one-INSERT view and, for
-reference, one INSERT behind the API's key check and throttle, bench/urls.py), the manager's desk (first page, and a search by a customer-name fragment), an
-order page (the order with the longest history), a client's order list (a customer with 5,000
-orders), the API's order list filtered by state, the API's order creation with three lines,
-and the reports page (the default 90 days, as the director). Statements per request are
-counted once per scale in-process (Django's test client, the same settings and database).
+reference, one INSERT behind the API's key check and throttle, bench/urls.py), the manager's
+desk (first page, and a search by a customer-name fragment), an order page (the order with
+the longest history), a client's order list (a customer with 5,000 orders), the API's order
+list filtered by state, the API's order creation with three lines, and the reports page
+(the default 90 days, as the director). Statements per request are counted once per scale
+in-process (Django's test client, the same settings and database).
 
 Writes bench/results/<date>.json (every round) and bench/results/<date>.md (medians over the
 rounds: ratio to the baseline, p50/p99, one-user p50, 1M/10k, statements; each of the issue's

@@ -80,8 +80,8 @@ def test_items_are_read_as_the_orm_reads_them_by_key_or_external_id(count):
     keys = [item.pk for item in items]
     external_ids = [item.external_id for item in items]
 
-    by_key = items_for_ordering_by("pk", keys + keys[:1])  # a repeated line's item
-    by_external_id = items_for_ordering_by("external_id", external_ids + ["1C-missing"])
+    by_key = items_for_ordering_by("pk", [*keys, keys[0]])  # a repeated line's item
+    by_external_id = items_for_ordering_by("external_id", [*external_ids, "1C-missing"])
 
     expected = _as_read(items_for_ordering().filter(pk__in=keys))
     assert _as_read(by_key) == expected
