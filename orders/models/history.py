@@ -5,16 +5,17 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.actions import OrderAction
 
-# An event that moved the order to another state (not a payment, note or other fact
-# recorded in the state it was in): what the reports' stage times and funnel read.
-STATE_CHANGE = ~models.Q(from_state=models.F("to_state")) & ~models.Q(to_state="")
-
 
 class OrderEvent(models.Model):
     """One thing that happened to an order. Append-only: the audit trail is never rewritten."""
 
+    # Indexed by `order_event_order_idx` (order, id), which also serves the key alone.
     order = models.ForeignKey(
-        "orders.Order", verbose_name=_("order"), on_delete=models.CASCADE, related_name="events"
+        "orders.Order",
+        verbose_name=_("order"),
+        on_delete=models.CASCADE,
+        related_name="events",
+        db_index=False,
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -51,20 +52,6 @@ class OrderEvent(models.Model):
         ordering = ["order", "id"]
         indexes = [
             models.Index(fields=["order", "id"], name="order_event_order_idx"),
-            # Revenue reports read the closings of a period.
-            models.Index(
-                fields=["created_at"],
-                condition=models.Q(to_state="closed"),
-                name="order_event_closed_idx",
-            ),
-            # The reports read each order's state changes in time order (a window per order);
-            # the included columns spare a visit to the table for each of them.
-            models.Index(
-                fields=["order", "created_at", "id"],
-                include=["action", "from_state", "to_state"],
-                condition=STATE_CHANGE,
-                name="order_event_change_idx",
-            ),
             models.Index(
                 fields=["id"],
                 condition=models.Q(feed_position__isnull=True),
