@@ -1,4 +1,4 @@
-"""The app's URLs plus the two baselines the benchmarks set pages and endpoints against."""
+"""The app's URLs plus the baselines the benchmarks set pages and endpoints against."""
 
 import uuid
 
