@@ -84,6 +84,13 @@ def _acknowledged(profile, make_order) -> Order:
     return order
 
 
+def _cancelling(order, manager):
+    """The work of the other session: a cancellation, through the service as ever."""
+    return lambda: order_transition(
+        order=order, transition="cancel", by=manager, reason="Передумал"
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("role_groups")
 @postgresql_only
@@ -92,10 +99,7 @@ def test_a_write_committed_long_after_a_pass_began_goes_with_the_next_pass(
 ):
     order = _acknowledged(profile, make_order)
 
-    def cancel():
-        order_transition(order=order, transition="cancel", by=manager, reason="Передумал")
-
-    with open_transaction(cancel) as began:
+    with open_transaction(_cancelling(order, manager)) as began:
         pass_started = timezone.now()
         assert _pass(profile) == []  # the cancellation is not committed yet
         assert OrderExportMark.objects.get(profile=profile).passed_at == began
@@ -143,10 +147,7 @@ def test_a_transaction_open_longer_than_a_full_pass_interval_holds_the_mark_back
 ):
     order = _acknowledged(profile, make_order)
 
-    def cancel():
-        order_transition(order=order, transition="cancel", by=manager, reason="Передумал")
-
-    with open_transaction(cancel) as began:
+    with open_transaction(_cancelling(order, manager)) as began:
         assert oldest_open_write_started_at() == began
         a_day_later = timezone.now() + full_pass_interval() + timedelta(hours=6)
         window = export_window(profile=profile, now=a_day_later)
